@@ -1,0 +1,39 @@
+# Two commands on a fresh machine: `make serve` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+HOST ?= 127.0.0.1
+PORT ?= 8001
+INPUTS := build.py $(shell find article_dataset data -type f -not -name '*.pyc' 2>/dev/null)
+
+.PHONY: setup build serve test lint format metadata clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	touch $@
+
+build: article.db
+
+article.db: $(STAMP) $(INPUTS)
+	$(PY) build.py --db $@
+
+serve: article.db
+	$(VENV)/bin/datasette serve article.db --metadata metadata.yml --host $(HOST) --port $(PORT)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+clean:
+	rm -rf article.db test-artifacts .pytest_cache

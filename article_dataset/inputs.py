@@ -1,0 +1,136 @@
+"""Input validation: a JSON Schema derived from the table declarations, errors mapped to lines."""
+
+from __future__ import annotations
+
+import difflib
+
+from jsonschema import Draft202012Validator
+
+from .load import SourceFile
+from .problems import Problems
+from .schema import SLUG_PATTERN, Column, Number, Table
+
+JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", Number: "number"}
+
+QUOTES = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+QUOTES_BY_ARTICLE = {
+    "type": "object",
+    "minProperties": 1,
+    "propertyNames": {"pattern": SLUG_PATTERN},
+    "additionalProperties": QUOTES,
+}
+
+
+def column_schema(column: Column) -> dict:
+    schema: dict = {"type": JSON_TYPES[column.type]}
+    if column.vocab:
+        schema["enum"] = list(column.vocab)
+    if column.pattern:
+        schema["pattern"] = column.pattern
+    if column.references:
+        schema["pattern"] = SLUG_PATTERN
+    if column.minimum is not None:
+        schema["minimum"] = column.minimum
+    if not column.required:
+        schema = {"anyOf": [schema, {"type": "null"}]}
+    return schema
+
+
+def record_schema(table: Table, nested: dict | None = None, required=("evidence",)) -> dict:
+    """The schema of one curated record: the table's input columns plus nested lists."""
+    properties = {c.yaml_key: column_schema(c) for c in table.input_columns}
+    properties.update(nested or {})
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": [c.yaml_key for c in table.input_columns if c.required] + list(required),
+        "additionalProperties": False,
+    }
+
+
+def list_of(item_schema: dict) -> dict:
+    return {"type": "array", "items": item_schema}
+
+
+def validate(source: SourceFile, schema: dict, problems: Problems) -> bool:
+    """Report every schema error of a file at its line; True if there were none."""
+    errors = sorted(
+        Draft202012Validator(schema).iter_errors(source.data), key=lambda e: list(e.absolute_path)
+    )
+    for error in errors:
+        _report(source, error, problems)
+    return not errors
+
+
+def _report(source: SourceFile, error, problems: Problems) -> None:
+    path = list(error.absolute_path)
+    node, parent, record = source.data, None, None
+    for step in path:
+        parent = node
+        if isinstance(node, dict) and "id" in node:
+            record = node
+        node = node[step]
+    if isinstance(node, dict) and "id" in node:
+        record = node
+    field = path[-1] if path and isinstance(path[-1], str) else None
+    holder = node if isinstance(node, dict) else parent if isinstance(parent, dict) else None
+    line = _line(holder, field, node)
+    record_id = record.get("id") if isinstance(record, dict) else None
+    message = _message(error, node)
+    if error.validator == "additionalProperties" and isinstance(node, dict):
+        allowed = list(error.schema.get("properties", {}))
+        for key in sorted(set(node) - set(allowed), key=str):
+            hint = difflib.get_close_matches(str(key), allowed, n=1)
+            suggestion = f"; did you mean '{hint[0]}'?" if hint else ""
+            problems.add(
+                source.display,
+                node.key_lines.get(key, node.line),
+                f"unknown field '{key}'{suggestion} (allowed: {', '.join(allowed)})",
+                record=_slug(record_id),
+                field=str(key),
+            )
+        return
+    problems.add(source.display, line, message, record=_slug(record_id), field=field)
+
+
+def _line(holder, field, node) -> int:
+    if holder is not None and field is not None and field in getattr(holder, "key_lines", {}):
+        return holder.key_lines[field]
+    return getattr(node, "line", 0) or getattr(holder, "line", 0)
+
+
+def _message(error, node) -> str:
+    validator = error.validator
+    if validator == "required":
+        return error.message.replace("is a required property", "is required but missing")
+    if validator == "enum":
+        allowed = ", ".join(map(str, error.validator_value))
+        return f"{node!r} is not allowed; expected one of: {allowed}"
+    if validator == "anyOf":
+        options = [s for s in error.validator_value if s.get("type") != "null"]
+        expected = _describe(options[0]) if options else "a value"
+        return f"{node!r} is not valid; expected {expected} or nothing"
+    if validator == "pattern":
+        return f"{node!r} does not match the required format {error.validator_value}"
+    if validator == "type":
+        return f"{node!r} is not {_article(error.validator_value)}"
+    return error.message
+
+
+def _describe(schema: dict) -> str:
+    if "enum" in schema:
+        return "one of: " + ", ".join(map(str, schema["enum"]))
+    text = _article(schema.get("type", "value"))
+    if "pattern" in schema:
+        text += f" matching {schema['pattern']}"
+    return text
+
+
+def _article(json_type) -> str:
+    return {"integer": "an integer", "object": "a mapping", "array": "a list"}.get(
+        json_type, f"a {json_type}"
+    )
+
+
+def _slug(value):
+    return value if isinstance(value, str) else None

@@ -1,0 +1,59 @@
+"""Problems found in the input, reported together with file, line, record and field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int
+    record: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        about = []
+        if self.record:
+            about.append(f"record '{self.record}'")
+        if self.field:
+            about.append(f"field '{self.field}'")
+        subject = f" {', '.join(about)}:" if about else ""
+        return f"{where}:{subject} {self.message}"
+
+
+class BuildError(Exception):
+    """The input is wrong; nothing was written."""
+
+    def __init__(self, problems: list[Problem]):
+        unique = dict.fromkeys(problems)
+        self.problems = sorted(unique, key=lambda problem: (problem.path, problem.line))
+        count = len(self.problems)
+        heading = f"{count} problem{'s' if count != 1 else ''} in the input; article.db not written"
+        super().__init__("\n".join([heading, *map(str, self.problems)]))
+
+
+class Problems:
+    """Collects problems so that one run reports all of them."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path, line, message, record=None, field=None) -> None:
+        self.items.append(Problem(str(path), line or 0, record, field, message))
+
+    def at(self, source, node, message, field=None) -> None:
+        """A problem with a located record (a mapping from the YAML loader)."""
+        line = getattr(node, "key_lines", {}).get(field) or getattr(node, "line", 0)
+        record = node.get("id") if isinstance(node, dict) else None
+        self.add(source.display, line, message, record=_text(record), field=field)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise BuildError(self.items)
+
+
+def _text(value):
+    return value if isinstance(value, str) else None

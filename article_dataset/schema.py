@@ -1,0 +1,240 @@
+"""The public schema, declared once.
+
+Each table's columns carry their SQL type, meaning, foreign key and — for columns a curator
+writes — the YAML field and its allowed values. The DDL, the input validation, the column
+docs in metadata.yml and the Frictionless export are all derived from these declarations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ISO_PREFIX_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
+ISO_DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+
+DATE_BASES = (
+    "explicit",
+    "year_inferred_from_publication",
+    "relative_to_publication",
+    "approximate",
+)
+DATE_PRECISIONS = ("year", "month", "day")
+ASSERTIONS = (
+    "reported",
+    "allegation",
+    "official_claim",
+    "denial",
+    "court_finding",
+    "inference",
+)
+QUALIFIERS = ("at least", "more than", "around", "just under", "exactly", "dozens")
+NAME_TYPES = (
+    "canonical",
+    "as_in_source",
+    "transliteration",
+    "former_name",
+    "native_script",
+    "abbreviation",
+    "full_name",
+)
+EVENT_KINDS = (
+    "unrest",
+    "protest",
+    "violence",
+    "detention",
+    "arrest",
+    "death",
+    "publication",
+    "leak",
+    "speech",
+    "interview",
+    "visit",
+    "investigation",
+    "suspension",
+    "dismissal",
+    "appointment",
+    "political",
+    "military_intervention",
+    "legal_action",
+    "harassment",
+    "conviction",
+    "movement",
+)
+VIOLATION_TYPES = (
+    "torture",
+    "ill-treatment",
+    "death in custody",
+    "arbitrary detention",
+    "harassment",
+    "restriction of expression",
+)
+EVENT_ROLES = (
+    "victim",
+    "perpetrator",
+    "ordered_by",
+    "author",
+    "subject",
+    "participant",
+    "speaker",
+    "publisher",
+    "target",
+    "investigator",
+    "complainant",
+    "visitor",
+    "witness",
+)
+EVENT_RELATIONS = ("causes", "part_of", "response_to", "follows")
+CASE_ROLES = (
+    "defendant",
+    "plaintiff",
+    "respondent",
+    "accused",
+    "court",
+    "investigator",
+    "victim",
+    "complainant",
+    "beneficiary",
+)
+CHANNELS = (
+    "video",
+    "facebook_post",
+    "press_release",
+    "interview",
+    "speech",
+    "court",
+    "article",
+)
+
+
+class Number(float):
+    """A count or amount kept as written: 228 stays an integer, 0.5 a real (NUMERIC affinity)."""
+
+
+SQL_TYPES = {str: "TEXT", int: "INTEGER", float: "REAL", bool: "INTEGER", Number: "NUMERIC"}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: type
+    doc: str
+    # The YAML key a curator writes; "" means the column name, None means the build computes it.
+    field: str | None = ""
+    required: bool = False
+    vocab: tuple[str, ...] | None = None
+    pattern: str | None = None
+    references: str | None = None
+    minimum: float | None = None
+
+    @property
+    def yaml_key(self) -> str | None:
+        return self.name if self.field == "" else self.field
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    doc: str
+    columns: tuple[Column, ...]
+    pk: tuple[str, ...] = ("id",)
+    label: str | None = None
+    fts: tuple[str, ...] = ()
+    sort: str | None = None
+    facets: tuple[str, ...] = ()
+    checks: tuple[str, ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def input_columns(self) -> list[Column]:
+        return [c for c in self.columns if c.field is not None]
+
+
+def ident(doc: str) -> Column:
+    return Column("id", str, doc, required=True, pattern=SLUG_PATTERN)
+
+
+def ref(name: str, table: str, doc: str, key: str | None = "", required=False) -> Column:
+    return Column(name, str, doc, field=key, required=required, references=table)
+
+
+def computed(name: str, type_: type, doc: str, references: str | None = None) -> Column:
+    return Column(name, type_, doc, field=None, references=references)
+
+
+ARTICLE_ID = computed("article_id", str, "The article this record comes from.", "articles")
+
+
+def date_columns(main: str = "date") -> tuple[Column, ...]:
+    return (
+        Column(
+            main,
+            str,
+            "ISO 8601 prefix as precise as the article allows: 2023, 2023-08 or 2023-08-24.",
+            field="date",
+            pattern=ISO_PREFIX_PATTERN,
+        ),
+        Column(
+            "date_start",
+            str,
+            "First day the date can mean (ISO day).",
+            pattern=ISO_DAY_PATTERN,
+        ),
+        Column("date_end", str, "Last day the date can mean (ISO day).", pattern=ISO_DAY_PATTERN),
+        Column(
+            "date_precision",
+            str,
+            "day, month or year: how much of the date the article gives.",
+            vocab=DATE_PRECISIONS,
+        ),
+        Column("date_text", str, "The article's own words for the date."),
+        Column(
+            "date_basis",
+            str,
+            "How the date was read: explicit, year_inferred_from_publication, "
+            "relative_to_publication or approximate.",
+            vocab=DATE_BASES,
+        ),
+        Column("date_note", str, "The reasoning behind an inferred date."),
+    )
+
+
+ASSERTION_COLUMNS = (
+    ref(
+        "asserted_by_id",
+        "actors",
+        "Who asserts this; NULL means the article itself states it.",
+        key="asserted_by",
+    ),
+    Column(
+        "assertion",
+        str,
+        "reported, allegation, official_claim, denial, court_finding or inference.",
+        vocab=ASSERTIONS,
+    ),
+)
+
+NAMES_COLUMNS = (
+    computed("id", str, "Stable id: the owner's id and a number."),
+    Column("name", str, "The name as written.", required=True),
+    Column(
+        "name_type",
+        str,
+        "canonical, as_in_source, transliteration, former_name, native_script, "
+        "abbreviation or full_name.",
+        required=True,
+        vocab=NAME_TYPES,
+    ),
+    Column("lang", str, "BCP-47 language code of the name, where known."),
+    Column("note", str, "Where a name from outside the article comes from."),
+)
+
+
+TABLES: dict[str, Table] = {}
+
+
+def declare(table: Table) -> Table:
+    TABLES[table.name] = table
+    return table

@@ -1,0 +1,167 @@
+"""Legal cases: cases, their parties, charges and penalties."""
+
+from __future__ import annotations
+
+from .context import Context
+from .inputs import QUOTES, list_of, record_schema
+from .load import SourceFile
+from .schema import (
+    ARTICLE_ID,
+    ASSERTION_COLUMNS,
+    CASE_ROLES,
+    Column,
+    Number,
+    Table,
+    computed,
+    date_columns,
+    declare,
+    ident,
+    ref,
+)
+
+CASES = declare(
+    Table(
+        "cases",
+        "Prosecutions, lawsuits and internal investigations the article reports.",
+        (
+            ident("Stable slug of the case."),
+            ARTICLE_ID,
+            Column("title", str, "One-line name of the case.", required=True),
+            Column(
+                "kind",
+                str,
+                "criminal_prosecution, civil_lawsuit or internal_investigation.",
+                required=True,
+                vocab=("criminal_prosecution", "civil_lawsuit", "internal_investigation"),
+            ),
+            Column("status", str, "Where the case stands, as the article tells it.", required=True),
+            Column("court", str, "The court, as the article names it."),
+            ref("place_id", "places", "Where the case is heard.", key="place"),
+            Column("description", str, "What the case is about.", required=True),
+            *date_columns(),
+        ),
+        label="title",
+        sort="date_start",
+        fts=("title", "description"),
+        facets=("kind", "status"),
+    )
+)
+
+CASE_PARTIES = declare(
+    Table(
+        "case_parties",
+        "Who is party to each case, and as what.",
+        (
+            computed("case_id", str, "The case.", "cases"),
+            ref("actor_id", "actors", "The party.", key="actor", required=True),
+            Column(
+                "role",
+                str,
+                "defendant, plaintiff, respondent, court, ...",
+                required=True,
+                vocab=CASE_ROLES,
+            ),
+        ),
+        pk=("case_id", "actor_id", "role"),
+        facets=("role",),
+    )
+)
+
+CHARGES = declare(
+    Table(
+        "charges",
+        "Charges brought in a case, worded as in the article.",
+        (
+            ident("Stable slug of the charge."),
+            computed("case_id", str, "The case.", "cases"),
+            ref("defendant_id", "actors", "Who is charged.", key="defendant", required=True),
+            Column("charge", str, "The charge, verbatim from the article.", required=True),
+            Column(
+                "outcome",
+                str,
+                "convicted, acquitted, dismissed, pending or unknown.",
+                required=True,
+                vocab=("convicted", "acquitted", "dismissed", "pending", "unknown"),
+            ),
+        ),
+        label="charge",
+        sort="id",
+        fts=("charge",),
+        facets=("outcome",),
+    )
+)
+
+PENALTIES = declare(
+    Table(
+        "penalties",
+        "Sentences, compensation, dismissals and suspensions imposed or recommended.",
+        (
+            ident("Stable slug of the penalty."),
+            computed("case_id", str, "The case.", "cases"),
+            ref("actor_id", "actors", "Who is penalised.", key="actor", required=True),
+            computed("title", str, "Kind, term or amount, and who, for links."),
+            Column(
+                "kind",
+                str,
+                "imprisonment, suspended_sentence, compensation, "
+                "dismissal_recommended or suspension.",
+                required=True,
+                vocab=(
+                    "imprisonment",
+                    "suspended_sentence",
+                    "compensation",
+                    "dismissal_recommended",
+                    "suspension",
+                ),
+            ),
+            Column("term_months", int, "Length of a prison term, in months.", minimum=0),
+            Column("amount", Number, "Amount of money.", minimum=0),
+            Column("currency", str, "ISO 4217 code of the amount.", pattern=r"^[A-Z]{3}$"),
+            Column("amount_qualifier", str, "How exact the amount is, as the article says."),
+            *date_columns(),
+            *ASSERTION_COLUMNS,
+        ),
+        label="title",
+        sort="date_start",
+        facets=("kind", "assertion"),
+    )
+)
+
+CASES_FILE_SCHEMA = list_of(
+    record_schema(
+        CASES,
+        {
+            "parties": list_of(record_schema(CASE_PARTIES, required=())),
+            "charges": list_of(record_schema(CHARGES, {"evidence": QUOTES})),
+            "penalties": list_of(record_schema(PENALTIES, {"evidence": QUOTES})),
+            "evidence": QUOTES,
+        },
+    )
+)
+
+
+def add_cases(ctx: Context, source: SourceFile, article_id: str) -> None:
+    actor_names = {row["id"]: row["name"] for row in ctx.rows["actors"]}
+    for record in source.data:
+        case_id = record["id"]
+        ctx.add_record("cases", source, record, article_id=article_id)
+        ctx.cite("cases", case_id, record["evidence"], article_id, source, record)
+        for party in record.get("parties") or []:
+            ctx.add_record("case_parties", source, party, case_id=case_id)
+        for charge in record.get("charges") or []:
+            ctx.add_record("charges", source, charge, case_id=case_id)
+            ctx.cite("charges", charge["id"], charge["evidence"], article_id, source, charge)
+        for penalty in record.get("penalties") or []:
+            title = _penalty_title(penalty, actor_names.get(penalty["actor"], penalty["actor"]))
+            ctx.add_record("penalties", source, penalty, case_id=case_id, title=title)
+            ctx.cite("penalties", penalty["id"], penalty["evidence"], article_id, source, penalty)
+
+
+def _penalty_title(penalty: dict, who: str) -> str:
+    parts = [penalty["kind"].replace("_", " ")]
+    if penalty.get("term_months") is not None:
+        parts.append(f"{penalty['term_months']} months")
+    if penalty.get("amount") is not None:
+        qualifier = f"{penalty['amount_qualifier']} " if penalty.get("amount_qualifier") else ""
+        parts.append(f"{qualifier}{penalty['amount']:,} {penalty.get('currency') or ''}".strip())
+    return f"{', '.join(parts)}: {who}"

@@ -1,0 +1,218 @@
+"""What happened and who said what: events, their actors and links, statements, figures."""
+
+from __future__ import annotations
+
+from .context import Context
+from .inputs import QUOTES, list_of, record_schema
+from .load import SourceFile
+from .schema import (
+    ARTICLE_ID,
+    ASSERTION_COLUMNS,
+    CHANNELS,
+    EVENT_KINDS,
+    EVENT_RELATIONS,
+    EVENT_ROLES,
+    QUALIFIERS,
+    VIOLATION_TYPES,
+    Column,
+    Number,
+    Table,
+    computed,
+    date_columns,
+    declare,
+    ident,
+    ref,
+)
+
+EVENTS = declare(
+    Table(
+        "events",
+        "Things that happened, as the article tells them, with who asserts them.",
+        (
+            ident("Stable slug of the event."),
+            ARTICLE_ID,
+            Column("title", str, "One-line summary.", required=True),
+            Column(
+                "kind",
+                str,
+                "What sort of event (vocabulary in the README).",
+                required=True,
+                vocab=EVENT_KINDS,
+            ),
+            Column(
+                "violation_type",
+                str,
+                "HURIDOCS-style violation type; NULL when none.",
+                vocab=VIOLATION_TYPES,
+            ),
+            ref("place_id", "places", "Where it happened.", key="place"),
+            Column("description", str, "What happened, in the article's terms.", required=True),
+            *date_columns(),
+            *ASSERTION_COLUMNS,
+        ),
+        label="title",
+        sort="date_start",
+        fts=("title", "description"),
+        facets=("kind", "violation_type", "assertion", "date_precision"),
+    )
+)
+
+EVENT_ACTORS = declare(
+    Table(
+        "event_actors",
+        "Who took part in each event, and in what role.",
+        (
+            computed("event_id", str, "The event.", "events"),
+            ref("actor_id", "actors", "The actor.", key="actor", required=True),
+            Column(
+                "role",
+                str,
+                "victim, perpetrator, ordered_by, author, ...",
+                required=True,
+                vocab=EVENT_ROLES,
+            ),
+        ),
+        pk=("event_id", "actor_id", "role"),
+        facets=("role",),
+    )
+)
+
+EVENT_LINKS = declare(
+    Table(
+        "event_links",
+        "How events relate: one causes, is part of, responds to or follows another.",
+        (
+            computed("event_id", str, "The event.", "events"),
+            ref(
+                "related_event_id", "events", "The event it relates to.", key="event", required=True
+            ),
+            Column(
+                "relation",
+                str,
+                "causes, part_of, response_to or follows.",
+                required=True,
+                vocab=EVENT_RELATIONS,
+            ),
+        ),
+        pk=("event_id", "related_event_id", "relation"),
+        facets=("relation",),
+    )
+)
+
+STATEMENTS = declare(
+    Table(
+        "statements",
+        "Who said what: direct quotes and the article's reports of what was said. A statement "
+        "with no speaker is the article's own editorial voice.",
+        (
+            ident("Stable slug of the statement."),
+            ARTICLE_ID,
+            ref(
+                "actor_id",
+                "actors",
+                "The speaker; NULL for the article's own voice.",
+                key="speaker",
+            ),
+            computed("title", str, "Speaker and the start of the text, for links."),
+            Column("text", str, "The words, exactly as they appear in the article.", required=True),
+            Column(
+                "is_verbatim",
+                bool,
+                "1: a direct quote; 0: the article's report of it.",
+                required=True,
+            ),
+            Column(
+                "channel",
+                str,
+                "video, facebook_post, press_release, interview, speech, court or article.",
+                required=True,
+                vocab=CHANNELS,
+            ),
+            ref("event_id", "events", "The occasion on which it was said.", key="event"),
+            ASSERTION_COLUMNS[1],
+            *date_columns(),
+        ),
+        label="title",
+        sort="id",
+        fts=("text",),
+        facets=("channel", "is_verbatim", "assertion"),
+    )
+)
+
+FIGURES = declare(
+    Table(
+        "figures",
+        "Numbers cited in the article, with their qualifier and whose numbers they are.",
+        (
+            ident("Stable slug of the figure."),
+            ARTICLE_ID,
+            computed("title", str, "Qualifier, value and unit, for links."),
+            Column("value", Number, "The number.", required=True),
+            Column("unit", str, "What is counted or measured.", required=True),
+            Column(
+                "qualifier",
+                str,
+                "at least, more than, around, just under or exactly.",
+                required=True,
+                vocab=QUALIFIERS,
+            ),
+            Column("what", str, "What the number describes.", required=True),
+            ref("event_id", "events", "The event it belongs to.", key="event"),
+            *ASSERTION_COLUMNS,
+        ),
+        label="title",
+        sort="id",
+        fts=("what",),
+        facets=("qualifier", "assertion", "unit"),
+    )
+)
+
+EVENTS_FILE_SCHEMA = list_of(
+    record_schema(
+        EVENTS,
+        {
+            "actors": list_of(record_schema(EVENT_ACTORS, required=())),
+            "links": list_of(record_schema(EVENT_LINKS, required=())),
+            "evidence": QUOTES,
+        },
+    )
+)
+STATEMENTS_FILE_SCHEMA = list_of(record_schema(STATEMENTS, {"evidence": QUOTES}))
+FIGURES_FILE_SCHEMA = list_of(record_schema(FIGURES, {"evidence": QUOTES}))
+
+
+def add_events(ctx: Context, source: SourceFile, article_id: str) -> None:
+    for record in source.data:
+        ctx.add_record("events", source, record, article_id=article_id)
+        for actor in record.get("actors") or []:
+            ctx.add_record("event_actors", source, actor, event_id=record["id"])
+        for link in record.get("links") or []:
+            ctx.add_record("event_links", source, link, event_id=record["id"])
+        ctx.cite("events", record["id"], record["evidence"], article_id, source, record)
+
+
+def add_statements(ctx: Context, source: SourceFile, article_id: str) -> None:
+    article = ctx.articles[article_id]
+    actor_names = {row["id"]: row["name"] for row in ctx.rows["actors"]}
+    for record in source.data:
+        if record["text"] not in article.text:
+            ctx.problems.at(
+                source, record, "text must appear in the article exactly as written", "text"
+            )
+        speaker = actor_names.get(record.get("speaker"), "The article")
+        title = f"{speaker}: {_shorten(record['text'])}"
+        ctx.add_record("statements", source, record, article_id=article_id, title=title)
+        ctx.cite("statements", record["id"], record["evidence"], article_id, source, record)
+
+
+def add_figures(ctx: Context, source: SourceFile, article_id: str) -> None:
+    for record in source.data:
+        value = record["value"]
+        shown = f"{value:,}" if isinstance(value, int) else str(value)
+        title = f"{record['qualifier']} {shown} {record['unit']}"
+        ctx.add_record("figures", source, record, article_id=article_id, title=title)
+        ctx.cite("figures", record["id"], record["evidence"], article_id, source, record)
+
+
+def _shorten(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

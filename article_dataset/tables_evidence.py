@@ -1,0 +1,44 @@
+"""Evidence: the verbatim quotes that back every record, located in their sentences."""
+
+from __future__ import annotations
+
+from .schema import Table, computed, declare
+
+# The evidence column that points at a record of each table.
+EVIDENCE_OWNER = {
+    "actors": "actor_id",
+    "places": "place_id",
+    "events": "event_id",
+    "statements": "statement_id",
+    "cases": "case_id",
+    "charges": "charge_id",
+    "penalties": "penalty_id",
+    "figures": "figure_id",
+}
+
+_ONE_OWNER = " + ".join(f"([{column}] IS NOT NULL)" for column in EVIDENCE_OWNER.values())
+
+EVIDENCE = declare(
+    Table(
+        "evidence",
+        "Verbatim quotes from the article backing each record. Each row belongs to exactly one "
+        "record (one of the *_id columns is set) and lies inside one sentence; "
+        "substr(articles.text, char_start + 1, char_end - char_start) = quote.",
+        (
+            computed("id", str, "Owner kind, owner id, article id and quote number."),
+            computed("article_id", str, "The article quoted.", "articles"),
+            computed("sentence_id", str, "The sentence holding the quote.", "sentences"),
+            computed("quote", str, "The quote, character for character."),
+            computed("char_start", int, "Offset of the quote's first character in articles.text."),
+            computed("char_end", int, "Offset just past the quote's last character."),
+            *(
+                computed(column, str, f"The {column.removesuffix('_id')} this backs.", table)
+                for table, column in EVIDENCE_OWNER.items()
+            ),
+        ),
+        label="quote",
+        sort="id",
+        fts=("quote",),
+        checks=(f"{_ONE_OWNER} = 1", "char_end > char_start"),
+    )
+)

@@ -1,0 +1,95 @@
+"""An article's text: deterministic cleaning, paragraphs, sentences, and finding quotes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import pysbd
+
+SCRAPER_MARKERS = re.compile(r"^\[ad_\d+\]$")
+SENTENCE_END = tuple('.!?”"’…)')
+MAX_HEADING_WORDS = 12
+
+
+def clean(raw: str) -> list[str]:
+    """The article's paragraphs: stripped non-empty lines, scraper markers removed."""
+    lines = (line.strip() for line in raw.splitlines())
+    return [line for line in lines if line and not SCRAPER_MARKERS.match(line)]
+
+
+def is_heading(paragraph: str, number: int) -> bool:
+    """The title and section headings: short lines with no sentence-ending punctuation."""
+    if number == 1:
+        return True
+    return not paragraph.endswith(SENTENCE_END) and len(paragraph.split()) <= MAX_HEADING_WORDS
+
+
+@cache
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+@dataclass(frozen=True)
+class Span:
+    id: str
+    number: int
+    start: int
+    end: int
+    text: str
+
+
+@dataclass
+class ArticleText:
+    article_id: str
+    text: str
+    paragraphs: list[Span]
+    sentences: list[Span]
+    sentence_paragraph: dict[str, str]
+
+    @classmethod
+    def from_raw(cls, article_id: str, raw: str) -> ArticleText:
+        paragraph_texts = clean(raw)
+        text = "\n".join(paragraph_texts)
+        paragraphs, sentences, sentence_paragraph = [], [], {}
+        offset = 0
+        for p_number, p_text in enumerate(paragraph_texts, 1):
+            paragraph = Span(
+                f"{article_id}-p{p_number:03d}", p_number, offset, offset + len(p_text), p_text
+            )
+            paragraphs.append(paragraph)
+            for piece in _segmenter().segment(p_text):
+                stripped = piece.sent.strip()
+                if not stripped:
+                    continue
+                start = offset + piece.start + piece.sent.index(stripped)
+                number = len(sentences) + 1
+                sentence = Span(
+                    f"{article_id}-s{number:03d}", number, start, start + len(stripped), stripped
+                )
+                sentences.append(sentence)
+                sentence_paragraph[sentence.id] = paragraph.id
+            offset += len(p_text) + 1
+        return cls(article_id, text, paragraphs, sentences, sentence_paragraph)
+
+    def locate(self, quote: str) -> tuple[Span, int] | str:
+        """The sentence holding the quote and the quote's offset, or why it cannot be used."""
+        first = self.text.find(quote)
+        if first < 0:
+            return f"quote not found in article '{self.article_id}': {quote!r}"
+        second = self.text.find(quote, first + 1)
+        if second >= 0:
+            return (
+                f"quote is ambiguous: found more than once in article "
+                f"'{self.article_id}' (lengthen it): {quote!r}"
+            )
+        end = first + len(quote)
+        for sentence in self.sentences:
+            if sentence.start <= first and end <= sentence.end:
+                return sentence, first
+        return f"quote spans more than one sentence (cite each sentence separately): {quote!r}"
+
+    @property
+    def word_count(self) -> int:
+        return len(re.findall(r"\w+(?:[’'-]\w+)*", self.text))

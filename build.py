@@ -1,0 +1,36 @@
+"""Build article.db from the curated YAML in data/.
+
+    python build.py [--db article.db] [--data data]
+
+Prints coverage and row counts; on bad input prints every problem (file:line: record,
+field: what is wrong) and exits 1, leaving any existing database untouched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from article_dataset import BuildError, build
+
+HERE = Path(__file__).resolve().parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, default=HERE / "article.db")
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    args = parser.parse_args(argv)
+    try:
+        report = build(args.db, args.data)
+    except BuildError as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(f"built {args.db}")
+    print(report)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
