@@ -37,3 +37,6 @@ format: $(STAMP)
 
 clean:
 	rm -rf article.db test-artifacts .pytest_cache
+
+metadata: $(STAMP)
+	$(PY) -m article_dataset.metadata > metadata.yml

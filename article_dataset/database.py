@@ -8,7 +8,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from .schema import SQL_TYPES, TABLES, Table
+from .schema import SQL_TYPES, Table
+from .tables import ALL_TABLES
 
 DATE_COLUMNS = ("date", "published", "date_start", "date_end")
 
@@ -73,7 +74,7 @@ def _fill(connection: sqlite3.Connection, rows: dict[str, list[dict]], extra_sql
     connection.execute("PRAGMA synchronous = OFF")
     db = sqlite_utils.Database(connection)
     with connection:
-        for table in TABLES.values():
+        for table in ALL_TABLES:
             connection.execute(create_table_sql(table))
             names = [column.name for column in table.columns]
             placeholders = ", ".join("?" for _ in names)
@@ -87,7 +88,7 @@ def _fill(connection: sqlite3.Connection, rows: dict[str, list[dict]], extra_sql
                 )
         for statement in extra_sql:
             connection.execute(*statement)
-    for table in TABLES.values():
+    for table in ALL_TABLES:
         if table.fts:
             db[table.name].enable_fts(list(table.fts), tokenize="porter", create_triggers=False)
     _check(connection)

@@ -1,0 +1,66 @@
+"""Datasette metadata, derived from the table declarations and the canned queries.
+
+metadata.yml at the top of the project is this module's output (`make metadata`); a test
+fails when the committed file and the declarations drift apart.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import yaml
+
+from .queries import QUERIES
+from .tables import ALL_TABLES
+
+DATABASE = "article"
+
+SITE = {
+    "title": "Detention and torture in Kazakhstan: articles, record by record",
+    "description": (
+        "News articles about detention and torture, curated by hand into people, bodies, "
+        "places, events, statements, legal cases, charges, penalties and figures. Every "
+        "record carries verbatim evidence located in its sentence of the article; every "
+        "sentence is cited by a record or says why not. Seed article: “Torture Video Confirms "
+        "The Police State Is Alive And Beating In Kazakhstan” (RFE/RL, September 2023)."
+    ),
+    "license": "CC BY 4.0 (the curated records)",
+    "license_url": "https://creativecommons.org/licenses/by/4.0/",
+    "source": "“Torture Video Confirms The Police State Is Alive And Beating In Kazakhstan”, "
+    "RFE/RL, as scraped",
+    "source_url": "/article/articles/torture-video-kazakhstan",
+    "about": "Rights: the article's own text (articles.text, paragraphs, sentences, quotes) "
+    "remains its publisher's; it is reproduced so that every record can be checked against "
+    "it, and is not covered by the CC BY license of the curated records.",
+}
+
+
+def metadata() -> dict:
+    tables = {}
+    for table in ALL_TABLES:
+        entry = {
+            "description": table.doc,
+            "columns": {column.name: column.doc for column in table.columns},
+        }
+        if table.label:
+            entry["label_column"] = table.label
+        if table.sort:
+            entry["sort"] = table.sort
+        if table.facets:
+            entry["facets"] = list(table.facets)
+        tables[table.name] = entry
+    return {
+        **SITE,
+        "databases": {DATABASE: {"tables": tables, "queries": QUERIES}},
+    }
+
+
+def metadata_yaml() -> str:
+    header = "# Generated from article_dataset/ by `make metadata`; edit the declarations there.\n"
+    return header + yaml.safe_dump(
+        metadata(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
+    )
+
+
+if __name__ == "__main__":
+    sys.stdout.write(metadata_yaml())

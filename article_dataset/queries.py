@@ -1,0 +1,143 @@
+"""Canned queries: the questions readers ask most, published as Datasette canned queries."""
+
+from __future__ import annotations
+
+# Actors may be named by id, canonical name or any other name (Tokayev finds Toqaev).
+_WHO = """with who as (
+  select actor_id as id from actor_names
+  where actor_id = :actor or name = :actor collate nocase
+)"""
+
+QUERIES = {
+    "timeline": {
+        "title": "Timeline of events",
+        "description": "Every event in date order, with how precise its date is, how the date "
+        "was read, and who asserts that it happened. Undated events come last.",
+        "sql": """select e.date, e.date_text, e.date_precision, e.date_basis, e.title, e.kind,
+  e.violation_type, p.name as place, coalesce(a.name, 'the article') as asserted_by,
+  e.assertion, e.id as event_id
+from events e
+left join places p on p.id = e.place_id
+left join actors a on a.id = e.asserted_by_id
+order by e.date_start is null, e.date_start, e.date_end, e.id""",
+    },
+    "actor": {
+        "title": "Everything about an actor",
+        "description": "Statements, events with role, cases, charges, penalties and evidence "
+        "for one actor. Type an id, a name or another spelling (e.g. Tokayev).",
+        "sql": _WHO
+        + """
+select 'event' as record_kind, ea.role, e.title as record, e.date, e.id as record_id
+from event_actors ea join events e on e.id = ea.event_id where ea.actor_id in who
+union all
+select 'statement', 'speaker', s.text, s.date, s.id
+from statements s where s.actor_id in who
+union all
+select 'case', cp.role, c.title, c.date, c.id
+from case_parties cp join cases c on c.id = cp.case_id where cp.actor_id in who
+union all
+select 'charge', 'defendant', ch.charge, null, ch.id from charges ch where ch.defendant_id in who
+union all
+select 'penalty', p.kind, p.title, p.date, p.id from penalties p where p.actor_id in who
+union all
+select 'evidence', 'mentioned', ev.quote, null, ev.id from evidence ev where ev.actor_id in who
+order by record_kind, date, record_id""",
+    },
+    "who_said": {
+        "title": "Who said what",
+        "description": "Every statement with its speaker, channel and date, and the sentence "
+        "and paragraph it comes from. Filter by words in the statement.",
+        "sql": """select coalesce(a.name, 'the article') as speaker, s.text, s.is_verbatim,
+  s.channel, s.date, s.date_text, sen.text as sentence, par.text as paragraph,
+  s.id as statement_id
+from statements s
+left join actors a on a.id = s.actor_id
+join evidence ev on ev.statement_id = s.id
+join sentences sen on sen.id = ev.sentence_id
+join paragraphs par on par.id = sen.paragraph_id
+where s.text like '%' || :words || '%'
+order by sen.article_id, sen.number, s.id""",
+    },
+    "case_outcomes": {
+        "title": "Case outcomes",
+        "description": "Each case with its charges and penalties: prison terms, suspended "
+        "sentences, compensation, dismissals.",
+        "sql": """select c.title as case_title, c.kind as case_kind, c.status, c.court,
+  'charge' as item, ch.charge as detail, a.name as who, ch.outcome,
+  null as term_months, null as amount, null as currency, null as amount_qualifier,
+  null as date, c.id as case_id
+from cases c join charges ch on ch.case_id = c.id join actors a on a.id = ch.defendant_id
+union all
+select c.title, c.kind, c.status, c.court, 'penalty', pe.kind, a.name, pe.assertion,
+  pe.term_months, pe.amount, pe.currency, pe.amount_qualifier, pe.date, c.id
+from cases c join penalties pe on pe.case_id = c.id join actors a on a.id = pe.actor_id
+order by case_id, item, detail""",
+    },
+    "contested_claims": {
+        "title": "Contested claims and who makes them",
+        "description": "Events, figures, penalties and statements that someone asserts, "
+        "alleges, claims officially or denies, rather than the article itself.",
+        "sql": """select 'event' as record_kind, e.title as claim, a.name as asserted_by,
+  e.assertion, e.id as record_id
+from events e left join actors a on a.id = e.asserted_by_id
+where e.asserted_by_id is not null or e.assertion not in ('reported')
+union all
+select 'figure', f.title || ' ' || f.what, a.name, f.assertion, f.id
+from figures f left join actors a on a.id = f.asserted_by_id
+where f.asserted_by_id is not null or f.assertion not in ('reported')
+union all
+select 'penalty', p.title, a.name, p.assertion, p.id
+from penalties p left join actors a on a.id = p.asserted_by_id
+where p.asserted_by_id is not null or p.assertion not in ('reported')
+union all
+select 'statement', s.text, coalesce(a.name, 'the article'), s.assertion, s.id
+from statements s left join actors a on a.id = s.actor_id
+where s.assertion is not null and s.assertion not in ('reported')
+order by assertion, record_kind, record_id""",
+    },
+    "numbers": {
+        "title": "Numbers cited and whose they are",
+        "description": "Every figure with its qualifier (at least, around, just under, ...), "
+        "who gives it, and the quote it comes from.",
+        "sql": """select f.qualifier, f.value, f.unit, f.what,
+  coalesce(a.name, 'the article') as asserted_by, f.assertion, ev.quote, f.id as figure_id
+from figures f
+left join actors a on a.id = f.asserted_by_id
+join evidence ev on ev.figure_id = f.id
+order by f.id, ev.id""",
+    },
+    "names": {
+        "title": "Find a person, body or place by any spelling",
+        "description": "Searches every name: canonical, as spelled in the source, "
+        "transliterations, former names, native script.",
+        "sql": """select 'actor' as record_kind, a.id, a.name as canonical_name,
+  an.name as matched_name,
+  an.name_type, an.note
+from actor_names an join actors a on a.id = an.actor_id
+where an.name like '%' || :name || '%'
+union all
+select 'place', p.id, p.name, pn.name, pn.name_type, pn.note
+from place_names pn join places p on p.id = pn.place_id
+where pn.name like '%' || :name || '%'
+order by record_kind, canonical_name, matched_name""",
+    },
+    "search_sentences": {
+        "title": "Search the article text",
+        "description": "Full-text search (porter stemming) over every sentence, with the "
+        "matching words highlighted.",
+        "sql": """select s.id, s.number,
+  snippet(sentences_fts, -1, '[', ']', '…', 16) as snippet, s.uncited_reason
+from sentences_fts join sentences s on s.rowid = sentences_fts.rowid
+where sentences_fts match escape_fts(:q)
+order by rank""",
+    },
+    "coverage": {
+        "title": "Coverage: how many sentences are cited",
+        "description": "Per article: sentences cited by a record, waived with a reason, "
+        "and the share cited. The build refuses a sentence that is neither.",
+        "sql": """select article_id, count(*) as sentences,
+  sum(uncited_reason is null) as cited, sum(uncited_reason is not null) as waived,
+  round(100.0 * sum(uncited_reason is null) / count(*), 1) as percent_cited
+from sentences group by article_id""",
+    },
+}

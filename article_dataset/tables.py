@@ -1,0 +1,27 @@
+"""Every public table, in the order a reader meets them: text, registry, records, evidence."""
+
+from .tables_article import ARTICLES, PARAGRAPHS, SENTENCES
+from .tables_cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
+from .tables_events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
+from .tables_evidence import EVIDENCE
+from .tables_registry import ACTOR_NAMES, ACTORS, PLACE_NAMES, PLACES
+
+ALL_TABLES = (
+    ARTICLES,
+    PARAGRAPHS,
+    SENTENCES,
+    ACTORS,
+    ACTOR_NAMES,
+    PLACES,
+    PLACE_NAMES,
+    EVENTS,
+    EVENT_ACTORS,
+    EVENT_LINKS,
+    STATEMENTS,
+    CASES,
+    CASE_PARTIES,
+    CHARGES,
+    PENALTIES,
+    FIGURES,
+    EVIDENCE,
+)

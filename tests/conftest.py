@@ -1,0 +1,52 @@
+"""Shared fixtures: the real data built once into a temporary folder, and Datasette on it."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from datasette.app import Datasette
+
+from article_dataset import build
+from article_dataset.metadata import metadata
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+ARTICLE_ID = "torture-video-kazakhstan"
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """(path, report) of article.db built from the real data."""
+    path = tmp_path_factory.mktemp("built") / "article.db"
+    report = build(path, DATA)
+    return path, report
+
+
+@pytest.fixture(scope="session")
+def db_path(built) -> Path:
+    return built[0]
+
+
+@pytest.fixture(scope="session")
+def db(db_path):
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    connection.row_factory = sqlite3.Row
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="session")
+def datasette(db_path) -> Datasette:
+    """The same Datasette a reader runs: this database and the project's metadata."""
+    return Datasette([str(db_path)], metadata=metadata())
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    """A private copy of data/ that a test may break."""
+    copy = tmp_path / "data"
+    shutil.copytree(DATA, copy)
+    return copy
