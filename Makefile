@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := build.py $(shell find article_dataset data -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: setup build serve test lint format metadata clean
+.PHONY: setup build serve test lint format metadata docs clean
 
 setup: $(STAMP)
 
@@ -40,3 +40,6 @@ clean:
 
 metadata: $(STAMP)
 	$(PY) -m article_dataset.metadata > metadata.yml
+
+docs: article.db
+	$(PY) -m article_dataset.docs README.md article.db
