@@ -6,6 +6,7 @@ fails when the committed file and the declarations drift apart.
 
 from __future__ import annotations
 
+import copy
 import sys
 
 import yaml
@@ -51,7 +52,8 @@ def metadata() -> dict:
         tables[table.name] = entry
     return {
         **SITE,
-        "databases": {DATABASE: {"tables": tables, "queries": QUERIES}},
+        # A copy: Datasette writes into the query dicts it is given.
+        "databases": {DATABASE: {"tables": tables, "queries": copy.deepcopy(QUERIES)}},
     }
 
 
