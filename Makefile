@@ -14,6 +14,7 @@ setup: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt constraints.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $@
 
 build: article.db
@@ -22,7 +23,7 @@ article.db: $(STAMP) $(INPUTS)
 	$(PY) build.py --db $@
 
 serve: article.db
-	$(VENV)/bin/datasette serve article.db --metadata metadata.yml --host $(HOST) --port $(PORT)
+	$(VENV)/bin/datasette serve article.db --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -9,6 +9,7 @@ from .context import Context
 from .database import write_database
 from .inputs import validate
 from .load import SourceFile, read_yaml
+from .metadata import embedded_metadata_rows
 from .tables_article import ARTICLE_FILE_SCHEMA, add_articles, add_sentences
 from .tables_cases import CASES_FILE_SCHEMA, add_cases
 from .tables_events import (
@@ -75,6 +76,7 @@ def build(db_path: Path | str, data_dir: Path | str) -> BuildReport:
     ctx.check_references()
     ctx.problems.raise_if_any()
 
+    ctx.rows["_datasette_metadata"] = embedded_metadata_rows()
     write_database(Path(db_path), ctx.rows)
     sentences = ctx.rows["sentences"]
     waived = sum(1 for row in sentences if row["uncited_reason"] is not None)

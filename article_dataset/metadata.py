@@ -7,6 +7,7 @@ fails when the committed file and the declarations drift apart.
 from __future__ import annotations
 
 import copy
+import json
 import sys
 
 import yaml
@@ -36,7 +37,7 @@ SITE = {
 }
 
 
-def metadata() -> dict:
+def database_metadata() -> dict:
     tables = {}
     for table in ALL_TABLES:
         entry = {
@@ -49,12 +50,26 @@ def metadata() -> dict:
             entry["sort"] = table.sort
         if table.facets:
             entry["facets"] = list(table.facets)
+        if table.name.startswith("_"):
+            entry["hidden"] = True
         tables[table.name] = entry
-    return {
-        **SITE,
-        # A copy: Datasette writes into the query dicts it is given.
-        "databases": {DATABASE: {"tables": tables, "queries": copy.deepcopy(QUERIES)}},
-    }
+    # A copy: Datasette writes into the query dicts it is given.
+    return {"tables": tables, "queries": copy.deepcopy(QUERIES)}
+
+
+def metadata(database: str = DATABASE) -> dict:
+    return {**SITE, "databases": {database: database_metadata()}}
+
+
+def embedded_metadata_rows() -> list[dict]:
+    """Rows of _datasette_metadata: what the plugin serves for whatever name the file has."""
+    return [
+        {"key": "site", "value": json.dumps(SITE, ensure_ascii=False)},
+        {
+            "key": "database",
+            "value": json.dumps(database_metadata(), ensure_ascii=False),
+        },
+    ]
 
 
 def metadata_yaml() -> str:

@@ -1,0 +1,55 @@
+"""Datasette plugin: serve the metadata embedded in each database by the build.
+
+Installed with the project (entry point "datasette"), so plain `datasette article.db` shows
+titles, license, column descriptions and canned queries. Metadata given with -m still wins.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+
+from datasette import hookimpl
+
+TABLE = "_datasette_metadata"
+_cache: dict[str, tuple[tuple, dict | None]] = {}
+
+
+def embedded(path: str) -> dict | None:
+    """{'site': ..., 'database': ...} from a database file, re-read when the file changes."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    cached = _cache.get(path)
+    if cached and cached[0] == signature:
+        return cached[1]
+    value = None
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute(f"select key, value from [{TABLE}]").fetchall()
+            value = {key: json.loads(text) for key, text in rows}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        value = None
+    _cache[path] = (signature, value)
+    return value
+
+
+@hookimpl
+def get_metadata(datasette, key, database, table):
+    merged: dict = {}
+    for name, db in datasette.databases.items():
+        if db.is_memory or not db.path:
+            continue
+        found = embedded(db.path)
+        if not found:
+            continue
+        for site_key, value in (found.get("site") or {}).items():
+            merged.setdefault(site_key, value)
+        merged.setdefault("databases", {})[name] = found.get("database") or {}
+    return merged

@@ -1,0 +1,87 @@
+"""What plain `datasette article.db` shows: metadata travels in the database via the plugin."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+import yaml
+from datasette.app import Datasette
+from datasette.plugins import pm
+
+from .conftest import ROOT
+
+
+def page(response) -> str:
+    """A page's HTML without the footer's timing, which differs from one request to the next."""
+    return re.sub(r"Queries took [0-9.]+ms", "", response.text)
+
+
+@pytest.fixture(scope="module")
+def plain(db_path):
+    """Datasette exactly as `datasette article.db` starts it: no -m, plugins from the venv."""
+    return Datasette([str(db_path)])
+
+
+async def test_plugin_is_installed_with_the_project(plain):
+    response = await plain.client.get("/-/plugins.json")
+    names = {plugin["name"] for plugin in response.json()}
+    assert "article-dataset" in names or "article_dataset.datasette_plugin" in names
+
+
+async def test_plain_datasette_shows_title_license_and_source(plain):
+    html = (await plain.client.get("/")).text
+    assert "Detention and torture in Kazakhstan" in html
+    assert "CC BY 4.0" in html
+    assert "Torture Video Confirms" in html
+
+
+async def test_plain_datasette_shows_column_descriptions(plain):
+    html = (await plain.client.get("/article/actors")).text
+    assert "Age in years as stated in the source." in html
+    assert "People, organizations and groups" in html
+
+
+async def test_plain_datasette_has_the_canned_queries(plain):
+    response = await plain.client.get("/article.json")
+    queries = {query["name"] for query in response.json()["queries"]}
+    assert {
+        "timeline",
+        "actor",
+        "who_said",
+        "case_outcomes",
+        "contested_claims",
+        "numbers",
+    } <= queries
+
+
+async def test_a_copied_database_describes_itself_under_its_new_name(db_path, tmp_path):
+    copy = tmp_path / "kazakhstan.db"
+    shutil.copy(db_path, copy)
+    html = (await Datasette([str(copy)]).client.get("/kazakhstan/figures")).text
+    assert "Numbers cited in the article" in html
+
+
+async def test_stock_datasette_with_metadata_yml_gives_the_same_pages(db_path, plain):
+    """`datasette article.db -m metadata.yml` without the plugin: same titles and descriptions."""
+    metadata = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    paths = (
+        "/",
+        "/article/actors",
+        "/article/timeline",
+        "/article/sentences/torture-video-kazakhstan-s017",
+    )
+    with_plugin = {path: page(await plain.client.get(path)) for path in paths}
+    plugin = pm.get_plugin("article_dataset")
+    assert plugin is not None
+    pm.unregister(plugin)
+    try:
+        stock = Datasette([str(db_path)], metadata=metadata)
+        for path in paths:
+            assert page(await stock.client.get(path)) == with_plugin[path], path
+        # Without either, the pages are bare: the comparison can tell the difference.
+        bare = Datasette([str(db_path)])
+        assert "CC BY 4.0" not in (await bare.client.get("/")).text
+    finally:
+        pm.register(plugin, name="article_dataset")
