@@ -28,7 +28,7 @@ ASSERTIONS = (
     "court_finding",
     "inference",
 )
-QUALIFIERS = ("at least", "more than", "around", "just under", "exactly", "dozens")
+QUALIFIERS = ("at least", "more than", "around", "just under", "exactly", "as stated", "dozens")
 NAME_TYPES = (
     "canonical",
     "as_in_source",
