@@ -40,7 +40,7 @@ clean:
 	rm -rf article.db test-artifacts .pytest_cache
 
 metadata: $(STAMP)
-	$(PY) -m article_dataset.metadata > metadata.yml
+	$(PY) -m article_dataset metadata > metadata.yml
 
 docs: article.db
-	$(PY) -m article_dataset.docs README.md article.db
+	$(PY) -m article_dataset docs README.md article.db

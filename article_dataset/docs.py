@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import sys
 from pathlib import Path
 
 from .tables import ALL_TABLES
@@ -92,8 +91,3 @@ def replace_section(text: str, name: str, body: str) -> str:
 def render_readme(text: str, db_path: Path) -> str:
     text = replace_section(text, "examples", examples_markdown(db_path))
     return replace_section(text, "schema", schema_markdown())
-
-
-if __name__ == "__main__":
-    readme, db = Path(sys.argv[1]), Path(sys.argv[2])
-    readme.write_text(render_readme(readme.read_text(encoding="utf-8"), db), encoding="utf-8")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import json
-import sys
 
 import yaml
 
@@ -77,7 +76,3 @@ def metadata_yaml() -> str:
     return header + yaml.safe_dump(
         metadata(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False
     )
-
-
-if __name__ == "__main__":
-    sys.stdout.write(metadata_yaml())
