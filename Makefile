@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := build.py $(shell find article_dataset data -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: setup build serve test lint format metadata docs clean
+.PHONY: setup build serve test lint format metadata docs export clean
 
 setup: $(STAMP)
 
@@ -44,3 +44,6 @@ metadata: $(STAMP)
 
 docs: article.db
 	$(PY) -m article_dataset docs README.md article.db
+
+export: article.db
+	$(PY) -m article_dataset export article.db exports
