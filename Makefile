@@ -23,7 +23,7 @@ article.db: $(STAMP) $(INPUTS)
 	$(PY) build.py --db $@
 
 serve: article.db
-	$(VENV)/bin/datasette serve article.db --host $(HOST) --port $(PORT)
+	$(PY) -m article_dataset serve article.db --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -1,32 +1,49 @@
-"""Write the generated files.
+"""Commands around the build: generated files, exports, serving.
 
-python -m article_dataset metadata            metadata.yml, to standard output
-python -m article_dataset docs README.md DB   README's examples and schema, in place
+python -m article_dataset metadata                 metadata.yml, to standard output
+python -m article_dataset docs README.md DB        README's examples and schema, in place
+python -m article_dataset export DB FOLDER         CSV files and datapackage.json
+python -m article_dataset serve DB [--host --port] Datasette, read-only and immutable
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
 from .docs import render_readme
 from .export import export
 from .metadata import metadata_yaml
+from .serving import serve
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["metadata"]:
+    parser = argparse.ArgumentParser(prog="python -m article_dataset", usage=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("metadata")
+    docs = commands.add_parser("docs")
+    docs.add_argument("readme", type=Path)
+    docs.add_argument("db", type=Path)
+    exporting = commands.add_parser("export")
+    exporting.add_argument("db", type=Path)
+    exporting.add_argument("folder", type=Path)
+    serving = commands.add_parser("serve")
+    serving.add_argument("db", type=Path)
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=8001)
+    args = parser.parse_args(argv)
+
+    if args.command == "metadata":
         sys.stdout.write(metadata_yaml())
-        return 0
-    if argv[:1] == ["docs"] and len(argv) == 3:
-        readme, db = Path(argv[1]), Path(argv[2])
-        readme.write_text(render_readme(readme.read_text(encoding="utf-8"), db), encoding="utf-8")
-        return 0
-    if argv[:1] == ["export"] and len(argv) == 3:
-        print(export(Path(argv[1]), Path(argv[2])))
-        return 0
-    print(__doc__, file=sys.stderr)
-    return 2
+    elif args.command == "docs":
+        text = render_readme(args.readme.read_text(encoding="utf-8"), args.db)
+        args.readme.write_text(text, encoding="utf-8")
+    elif args.command == "export":
+        print(export(args.db, args.folder))
+    elif args.command == "serve":
+        serve(args.db, args.host, args.port)
+    return 0
 
 
 if __name__ == "__main__":

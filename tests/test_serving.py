@@ -1,0 +1,97 @@
+"""The public server: read-only, immutable, with query limits, through a real `datasette`."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+
+import httpx
+import pytest
+
+from article_dataset.serving import SETTINGS, inspect_path, serve_command
+
+from .server import free_port, running
+
+HOSTILE_SQL = {
+    "insert": "insert into actors (id, kind, name, description) values ('x', 'person', 'x', 'x')",
+    "update": "update actors set name = 'x'",
+    "delete": "delete from evidence",
+    "drop": "drop table evidence",
+    "attach": "attach database '/tmp/evil.db' as evil",
+    "load_extension": "select load_extension('/tmp/evil.so')",
+    "writable_schema": "pragma writable_schema = 1",
+    "create": "create table evil (x)",
+    "vacuum_into": "vacuum into '/tmp/copy.db'",
+}
+
+
+@pytest.fixture(scope="module")
+def served(db_path, tmp_path_factory):
+    """The command `make serve` runs, on a private copy of the built database."""
+    folder = tmp_path_factory.mktemp("served")
+    db = folder / "article.db"
+    shutil.copy(db_path, db)
+    port = free_port()
+    with running(serve_command(db, port=port), port) as base:
+        yield base, db
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_SQL))
+def test_writes_and_escapes_through_sql_are_refused(served, name):
+    base, db = served
+    before = db.read_bytes()
+    response = httpx.get(f"{base}/article.json", params={"sql": HOSTILE_SQL[name]}, timeout=10)
+    body = response.json()
+    assert response.status_code in (400, 403), body
+    assert body["ok"] is False
+    assert db.read_bytes() == before
+    count = httpx.get(f"{base}/article/evidence.json?_size=1", timeout=10).json()
+    assert count["filtered_table_rows_count"] > 0
+
+
+def test_runaway_query_is_cut_by_the_time_limit_and_the_server_stays_up(served):
+    base, _ = served
+    runaway = (
+        "with recursive counter(x) as (select 1 union all select x + 1 from counter) "
+        "select count(*) from counter"
+    )
+    started = time.monotonic()
+    response = httpx.get(f"{base}/article.json", params={"sql": runaway}, timeout=30)
+    elapsed = time.monotonic() - started
+    assert response.status_code == 400
+    assert "took too long" in response.json()["error"].lower() or "interrupted" in response.text
+    assert elapsed < SETTINGS["sql_time_limit_ms"] / 1000 + 5
+    assert httpx.get(f"{base}/article/actors.json", timeout=5).status_code == 200
+
+
+def test_settings_in_force(served):
+    base, _ = served
+    settings = httpx.get(f"{base}/-/settings.json", timeout=5).json()
+    for name, value in SETTINGS.items():
+        assert settings[name] == value, name
+
+
+def test_database_is_immutable_and_counted_by_inspect(served):
+    base, db = served
+    database = httpx.get(f"{base}/article.json", timeout=5).json()
+    inspected = json.loads(inspect_path(db).read_text())["article"]["tables"]
+    served_counts = {table["name"]: table["count"] for table in database["tables"]}
+    for name, info in inspected.items():
+        assert served_counts[name] == info["count"], name
+    assert not list(db.parent.glob("article.db-*")), "no journal or WAL beside an immutable db"
+
+
+def test_max_returned_rows_caps_a_query(served):
+    base, _ = served
+    response = httpx.get(
+        f"{base}/article.json",
+        params={
+            "sql": "with recursive n(x) as (select 1 union all select x + 1 from n "
+            "where x < 5000) select x from n",
+            "_shape": "objects",
+        },
+        timeout=10,
+    ).json()
+    assert len(response["rows"]) == SETTINGS["max_returned_rows"]
+    assert response["truncated"] is True
