@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := build.py $(shell find article_dataset data -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: setup build serve test lint format metadata docs export clean
+.PHONY: setup build serve test lint format metadata docs export load clean
 
 setup: $(STAMP)
 
@@ -47,3 +47,6 @@ docs: article.db
 
 export: article.db
 	$(PY) -m article_dataset export article.db exports
+
+load: $(STAMP)
+	$(PY) -m bench.load --clients 50 --seconds 60 --out bench/load-results.md
