@@ -56,7 +56,7 @@ PARAGRAPHS = declare(
 SENTENCES = declare(
     Table(
         "sentences",
-        "Every sentence of every article (split with pysbd). Each is cited by at least one "
+        "Every sentence of every article (split with sentencex). Each is cited by at least one "
         "evidence row, or says in uncited_reason why it states no fact.",
         (
             computed("id", str, "Article id and sentence number."),

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
 
-import pysbd
+from sentencex import segment
 
 SCRAPER_MARKERS = re.compile(r"^\[ad_\d+\]$")
 SENTENCE_END = tuple('.!?”"’…)')
@@ -26,9 +25,17 @@ def is_heading(paragraph: str, number: int) -> bool:
     return not paragraph.endswith(SENTENCE_END) and len(paragraph.split()) <= MAX_HEADING_WORDS
 
 
-@cache
-def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+def split_sentences(paragraph: str) -> list[tuple[int, str]]:
+    """(offset in the paragraph, sentence) for each sentence, surrounding spaces stripped."""
+    sentences, cursor = [], 0
+    for piece in segment("en", paragraph):
+        stripped = piece.strip()
+        if not stripped:
+            continue
+        start = paragraph.index(stripped, cursor)
+        sentences.append((start, stripped))
+        cursor = start + len(stripped)
+    return sentences
 
 
 @dataclass(frozen=True)
@@ -59,11 +66,8 @@ class ArticleText:
                 f"{article_id}-p{p_number:03d}", p_number, offset, offset + len(p_text), p_text
             )
             paragraphs.append(paragraph)
-            for piece in _segmenter().segment(p_text):
-                stripped = piece.sent.strip()
-                if not stripped:
-                    continue
-                start = offset + piece.start + piece.sent.index(stripped)
+            for start_in_paragraph, stripped in split_sentences(p_text):
+                start = offset + start_in_paragraph
                 number = len(sentences) + 1
                 sentence = Span(
                     f"{article_id}-s{number:03d}", number, start, start + len(stripped), stripped
