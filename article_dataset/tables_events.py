@@ -124,8 +124,8 @@ STATEMENTS = declare(
             Column(
                 "channel",
                 str,
-                "video, facebook_post, press_release, interview, speech, court or article.",
-                required=True,
+                "video, facebook_post, press_release, interview, speech, court or article; "
+                "NULL when the article does not say how it was said.",
                 vocab=CHANNELS,
             ),
             ref("event_id", "events", "The occasion on which it was said.", key="event"),

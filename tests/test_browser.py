@@ -1,0 +1,168 @@
+"""The published dataset in a real browser: headless chromium against a real `datasette serve`.
+
+Skipped when /usr/bin/chromium is missing, except in CI (CI set), where that is a failure.
+Each step leaves a screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, require_chromium
+from tests.server import free_port, running
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian chromium for this module only.
+
+    The sync API keeps its own asyncio loop running while open; closing it at the end of this
+    module lets the pytest-asyncio tests in other modules run their loop afterwards.
+    """
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(db_path):
+    """`datasette serve article.db` as a reader runs it: no -m, the plugin adds the metadata."""
+    port = free_port()
+    datasette = str(Path(sys.executable).with_name("datasette"))
+    command = [datasette, "serve", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
+    with running(command, port) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page on the server; anything off 127.0.0.1 (map tiles) is refused at once."""
+    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
+
+    def only_local(route):
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            route.abort()
+
+    context.route("**/*", only_local)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / name), full_page=True)
+
+
+def test_home_shows_title_and_license(page):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    expect(page).to_have_title(re.compile("record by record"))
+    expect(page.locator("h1")).to_have_text(
+        "Detention and torture in Kazakhstan: articles, record by record"
+    )
+    expect(page.get_by_role("link", name=re.compile("CC BY 4.0")).first).to_be_visible()
+    shot(page, "01-home.png")
+
+
+def test_search_tokayev_finds_toqaev(page):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.fill("#search-all-q", "Tokayev")
+    page.press("#search-all-q", "Enter")
+    page.wait_for_url("**/-/search?q=Tokayev")
+    results = page.locator("#search-all-results")
+    expect(results.get_by_text("Qasym-Zhomart Toqaev", exact=True)).to_be_visible()
+    expect(page.locator("li.search-all-loading:visible")).to_have_count(0)  # all tables answered
+    shot(page, "02-search-tokayev.png")
+
+    results.locator('h2 a[href="/article/actors?_search=Tokayev"]').click()
+    page.wait_for_url("**/article/actors?_search=Tokayev")
+    expect(page.locator("td.col-name", has_text="Qasym-Zhomart Toqaev")).to_be_visible()
+    shot(page, "03-actors-search-tokayev.png")
+
+    page.click('a[href="/article/actors/qasym-zhomart-toqaev"]')
+    page.wait_for_url("**/article/actors/qasym-zhomart-toqaev")
+    expect(page.locator("h1")).to_contain_text("qasym-zhomart-toqaev")
+    expect(page.locator("td.col-name")).to_have_text("Qasym-Zhomart Toqaev")
+    shot(page, "04-actor-toqaev.png")
+
+
+def test_person_to_statement_to_evidence_to_sentence(page):
+    from playwright.sync_api import expect
+
+    page.goto("/article/actors/lukpan-akhmedyarov")
+    expect(page.locator("td.col-name")).to_have_text("Lukpan Akhmedyarov")
+    shot(page, "05-actor-akhmedyarov.png")
+
+    # "Links from other tables": N rows from actor_id in statements.
+    page.click('a[href="/article/statements?actor_id=lukpan-akhmedyarov"]')
+    page.wait_for_url("**/article/statements?actor_id=lukpan-akhmedyarov")
+    shot(page, "06-statements-by-akhmedyarov.png")
+
+    statement = "/article/statements/akhmedyarov-demonstration-of-power"
+    page.click(f'td.col-id a[href="{statement}"]')
+    page.wait_for_url(f"**{statement}")
+    expect(page.locator("td.col-text")).to_have_text(
+        "Because this video is actually a DEMONSTRATION of power"
+    )
+    shot(page, "07-statement.png")
+
+    page.click('a[href="/article/evidence?statement_id=akhmedyarov-demonstration-of-power"]')
+    page.wait_for_url("**/article/evidence?statement_id=akhmedyarov-demonstration-of-power")
+    evidence = page.locator("table.rows-and-columns tbody tr").first
+    expect(evidence.locator("td.col-quote")).to_contain_text("DEMONSTRATION of power")
+    shot(page, "08-evidence.png")
+
+    # Datasette 0.65 links foreign keys on table pages, not on row pages: follow sentence_id here.
+    evidence.locator("td.col-sentence_id a").click()
+    page.wait_for_url(re.compile(r"/article/sentences/[^/?]+$"))
+    sentence = page.locator("td.col-text")
+    expect(sentence).to_be_visible()
+    expect(sentence).to_contain_text("Because this video is actually a DEMONSTRATION of power")
+    shot(page, "09-sentence.png")
+
+
+def test_timeline_in_date_order(page):
+    from playwright.sync_api import expect
+
+    page.goto("/article/timeline")
+    cells = page.locator("table.rows-and-columns td.col-date")
+    expect(cells.first).to_have_text("2007")
+    dates = [text.strip() for text in cells.all_inner_texts()]
+    assert "2023-08-24" in dates
+    assert dates.index("2007") < dates.index("2023-08-24")
+    years = [date[:4] for date in dates if date]
+    assert years == sorted(years), dates
+    shot(page, "10-timeline.png")
+
+
+def test_places_map_has_markers(page):
+    from playwright.sync_api import expect
+
+    page.goto("/article/places")
+    # datasette-cluster-map puts a Leaflet map above the table; tiles cannot load offline.
+    expect(page.locator(".leaflet-container")).to_have_count(1)
+    expect(page.locator(".leaflet-container")).to_be_visible()
+    markers = page.locator(".leaflet-container .leaflet-marker-icon")
+    expect(markers.first).to_be_visible()
+    assert markers.count() >= 1
+    shot(page, "11-places-map.png")
