@@ -30,6 +30,7 @@ class Context:
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     references: list[Reference] = field(default_factory=list)
     cited: set[str] = field(default_factory=set)
+    duplicates: set[tuple[str, str]] = field(default_factory=set)
 
     def add_record(self, table_name: str, source: SourceFile, record: dict, **computed) -> dict:
         """One row from a curated record: its input columns, dates and the computed values."""
@@ -58,21 +59,34 @@ class Context:
         row.update(values)
 
     def add_row(self, table_name: str, row: dict, source: SourceFile, node) -> None:
-        key = tuple(row[name] for name in TABLES[table_name].pk)
+        table = TABLES[table_name]
+        key = tuple(row[name] for name in table.pk)
         origin = f"{source.display}:{getattr(node, 'line', 0)}"
         earlier = self.origins.get((table_name, key))
         if earlier is not None:
             single = len(key) == 1
-            self.problems.at(
-                source,
-                node,
-                f"duplicate {'id' if single else 'row'} {'/'.join(map(str, key))!r} in "
-                f"{table_name}; first defined at {earlier}",
-                field="id" if single else None,
-            )
+            if not self._of_duplicate(table, row):
+                self.problems.at(
+                    source,
+                    node,
+                    f"duplicate {'id' if single else 'row'} {'/'.join(map(str, key))!r} in "
+                    f"{table_name}; first defined at {earlier}",
+                    field="id" if single else None,
+                )
+            if single:
+                self.duplicates.add((table_name, key[0]))
             return
         self.origins[(table_name, key)] = origin
         self.rows[table_name].append(row)
+
+    def _of_duplicate(self, table: Table, row: dict) -> bool:
+        """A row that belongs to a record whose duplicate id is already reported (its names,
+        evidence, actors): the same mistake again, not another one."""
+        return any(
+            (column.references, row.get(column.name)) in self.duplicates
+            for column in table.columns
+            if column.field is None and column.references
+        )
 
     def refer(self, table: str, value: str, source: SourceFile, node: dict, key: str) -> None:
         self.references.append(Reference(table, value, source, node, key))
@@ -88,13 +102,18 @@ class Context:
         """Evidence rows for a record: each quote located in its article's sentences."""
         article = self.articles.get(article_id)
         if article is None:
-            self.problems.at(source, node, f"unknown article {article_id!r}", field="evidence")
+            line = getattr(quotes, "line", None)
+            self.problems.at(
+                source, node, f"unknown article {article_id!r}", field="evidence", line=line
+            )
             return
         owner_column = EVIDENCE_OWNER[owner_table]
+        lines = getattr(quotes, "item_lines", [])
         for number, quote in enumerate(quotes, 1):
             found = article.locate(quote)
             if isinstance(found, str):
-                self.problems.at(source, node, found, field="evidence")
+                line = lines[number - 1] if number <= len(lines) else None
+                self.problems.at(source, node, found, field="evidence", line=line)
                 continue
             sentence, start = found
             self.cited.add(sentence.id)

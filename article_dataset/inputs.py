@@ -73,8 +73,10 @@ def _report(source: SourceFile, error, problems: Problems) -> None:
     if isinstance(node, dict) and "id" in node:
         record = node
     field = path[-1] if path and isinstance(path[-1], str) else None
+    if error.validator == "required":
+        field = _missing(error, node)
     holder = node if isinstance(node, dict) else parent if isinstance(parent, dict) else None
-    line = _line(holder, field, node)
+    line = _line(holder, field, node) or _item_line(parent, path)
     record_id = record.get("id") if isinstance(record, dict) else None
     message = _message(error, node)
     if error.validator == "additionalProperties" and isinstance(node, dict):
@@ -99,21 +101,37 @@ def _line(holder, field, node) -> int:
     return getattr(node, "line", 0) or getattr(holder, "line", 0)
 
 
+def _item_line(parent, path) -> int:
+    """The line of a list item that carries none itself (a string where a mapping belongs)."""
+    lines = getattr(parent, "item_lines", [])
+    return lines[path[-1]] if path and isinstance(path[-1], int) and path[-1] < len(lines) else 0
+
+
+def _missing(error, node) -> str | None:
+    """The required field that a 'required' error is about."""
+    missing = [key for key in error.validator_value if key not in node]
+    return next((key for key in missing if error.message.startswith(repr(key))), None)
+
+
 def _message(error, node) -> str:
     validator = error.validator
     if validator == "required":
         return error.message.replace("is a required property", "is required but missing")
     if validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
-        return f"{node!r} is not allowed; expected one of: {allowed}"
+        return f"{_show(node)} is not allowed; expected one of: {allowed}"
     if validator == "anyOf":
         options = [s for s in error.validator_value if s.get("type") != "null"]
         expected = _describe(options[0]) if options else "a value"
-        return f"{node!r} is not valid; expected {expected} or nothing"
+        return f"{_show(node)} is not valid; expected {expected} or nothing"
     if validator == "pattern":
-        return f"{node!r} does not match the required format {error.validator_value}"
+        return f"{_show(node)} does not match the required format {error.validator_value}"
     if validator == "type":
-        return f"{node!r} is not {_article(error.validator_value)}"
+        return f"{_show(node)} is not {_article(error.validator_value)}"
+    if validator in ("minItems", "minProperties", "minLength"):
+        return f"{_show(node)} is empty; give at least one"
+    if validator == "minimum":
+        return f"{_show(node)} is less than {error.validator_value}"
     return error.message
 
 
@@ -123,6 +141,8 @@ def _describe(schema: dict) -> str:
     text = _article(schema.get("type", "value"))
     if "pattern" in schema:
         text += f" matching {schema['pattern']}"
+    if "minimum" in schema:
+        text += f" of at least {schema['minimum']}"
     return text
 
 
@@ -130,6 +150,12 @@ def _article(json_type) -> str:
     return {"integer": "an integer", "object": "a mapping", "array": "a list"}.get(
         json_type, f"a {json_type}"
     )
+
+
+def _show(value, limit: int = 60) -> str:
+    """A value as written in a message, shortened: a whole record is no help there."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _slug(value):

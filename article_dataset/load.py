@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,18 +17,29 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class Located(dict):
-    """A YAML mapping with the line of the mapping and of each key (1-based)."""
+    """A YAML mapping with the line of the mapping and of each key (1-based).
+
+    owner is the mapping that holds it (directly or in a list), so that a problem with a
+    nested entry (a name, an event's actor) can name the record it belongs to."""
 
     line = 0
     key_lines: dict
+    owner = None
 
 
 class LocatedList(list):
+    """A YAML sequence with its line and the line of each item."""
+
     line = 0
+    item_lines: list
 
 
-class _DuplicateKey(yaml.MarkedYAMLError):
-    pass
+class _BadValue(yaml.MarkedYAMLError):
+    """YAML the build cannot use (a duplicate key, a list as a key, .nan); names the record
+    and field it is in."""
+
+    record = None
+    field = None
 
 
 class _Loader(_BaseLoader):
@@ -38,28 +50,66 @@ def _construct_mapping(loader, node):
     mapping = Located()
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            raise _DuplicateKey(
-                "while reading a mapping",
-                node.start_mark,
-                f"found duplicate key {key!r}",
-                key_node.start_mark,
-            )
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = key_node.start_mark.line + 1
+    open_mappings = loader.__dict__.setdefault("open_mappings", [])
+    open_mappings.append(mapping)
+    try:
+        for key_node, value_node in node.value:
+            key = loader.construct_object(key_node, deep=True)
+            try:
+                hash(key)
+            except TypeError:
+                problem = "found a list or mapping as a key; a key must be a plain name"
+                raise _bad_value(loader, problem, key_node, node, field=None) from None
+            if key in mapping:
+                problem = f"found duplicate key {key!r} (first on line {mapping.key_lines[key]})"
+                raise _bad_value(loader, problem, key_node, node, field=key)
+            mapping.key_lines[key] = key_node.start_mark.line + 1
+            value = loader.construct_object(value_node, deep=True)
+            for child in value if isinstance(value, LocatedList) else [value]:
+                if isinstance(child, Located):
+                    child.owner = mapping
+            mapping[key] = value
+    finally:
+        open_mappings.pop()
     return mapping
+
+
+def _bad_value(loader, problem, node, mapping_node=None, field="") -> _BadValue:
+    """The error for a node inside the mappings being read: the record is the innermost one
+    with an id, the field (unless given) the key read last in the innermost mapping."""
+    error = _BadValue(
+        "while reading a mapping" if mapping_node else None,
+        mapping_node.start_mark if mapping_node else None,
+        problem,
+        node.start_mark,
+    )
+    open_mappings = loader.__dict__.get("open_mappings", [])
+    ids = [m["id"] for m in reversed(open_mappings) if isinstance(m.get("id"), str)]
+    error.record = ids[0] if ids else None
+    if field == "":
+        keys = list(open_mappings[-1].key_lines) if open_mappings else []
+        field = keys[-1] if keys else None
+    error.field = field if isinstance(field, str) else None
+    return error
 
 
 def _construct_sequence(loader, node):
     items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
     items.line = node.start_mark.line + 1
+    items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
+
+
+def _construct_float(loader, node):
+    value = loader.construct_yaml_float(node)
+    if not math.isfinite(value):
+        raise _bad_value(loader, f"found {node.value!r}, which is not a finite number", node)
+    return value
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 # Dates stay strings: the build reads their precision from how much of them is written.
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -76,22 +126,33 @@ class SourceFile:
     data: object = None
 
 
-def read_yaml(path: Path, display: str, problems: Problems) -> SourceFile:
-    source = SourceFile(path, display)
-    raw = path.read_bytes()
+def read_text(path: Path, display: str, problems: Problems) -> str | None:
+    """A file's text, or None after reporting why it cannot be used (size, BOM, encoding)."""
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        problems.add(display, 0, f"cannot be read: {error.strerror or error}")
+        return None
     if len(raw) > MAX_FILE_BYTES:
         problems.add(display, 0, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
-        return source
+        return None
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.add(
             display, 1, "file starts with a byte-order mark (BOM); save it as UTF-8 without BOM"
         )
-        return source
+        return None
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         problems.add(display, line, f"not UTF-8: byte {raw[error.start]:#04x} cannot be decoded")
+        return None
+
+
+def read_yaml(path: Path, display: str, problems: Problems) -> SourceFile:
+    source = SourceFile(path, display)
+    text = read_text(path, display, problems)
+    if text is None:
         return source
     if "\r" in text:
         line = text[: text.index("\r")].count("\n") + 1
@@ -104,10 +165,40 @@ def read_yaml(path: Path, display: str, problems: Problems) -> SourceFile:
         source.data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        message = " ".join(str(part) for part in (error.context, error.problem) if part)
-        if "\t" in text and "tab" in str(error.problem):
+        context = error.context
+        if context and error.context_mark and mark and error.context_mark.line != mark.line:
+            context += f" started on line {error.context_mark.line + 1},"
+        message = " ".join(str(part) for part in (context, error.problem) if part)
+        if "tab character" in str(error.problem) or (mark and _indented_with_tab(text, mark.line)):
             message += " (tabs are not allowed for indentation; use spaces)"
-        problems.add(display, mark.line + 1 if mark else 0, f"invalid YAML: {message}")
+        problems.add(
+            display,
+            mark.line + 1 if mark else 0,
+            f"invalid YAML: {message}",
+            record=getattr(error, "record", None),
+            field=getattr(error, "field", None),
+        )
+        return source
+    except yaml.reader.ReaderError as error:
+        # The C reader counts bytes, not characters: find the first such character instead.
+        character = chr(error.character) if isinstance(error.character, int) else None
+        position = text.find(character) if character else -1
+        line = text[:position].count("\n") + 1 if position >= 0 else 0
+        what = f" #x{error.character:04x}" if character else ""
+        problems.add(display, line, f"invalid YAML: unacceptable character{what}: {error.reason}")
+        return source
     except yaml.YAMLError as error:
         problems.add(display, 0, f"invalid YAML: {error}")
+        return source
+    if source.data is None:
+        problems.add(display, 0, "file is empty: it holds no data, only comments")
     return source
+
+
+def _indented_with_tab(text: str, line_index: int) -> bool:
+    """Whether the line (0-based) starts with whitespace holding a tab."""
+    lines = text.split("\n")
+    if not 0 <= line_index < len(lines):
+        return False
+    line = lines[line_index]
+    return "\t" in line[: len(line) - len(line.lstrip(" \t"))]

@@ -44,11 +44,17 @@ class Problems:
     def add(self, path, line, message, record=None, field=None) -> None:
         self.items.append(Problem(str(path), line or 0, record, field, message))
 
-    def at(self, source, node, message, field=None) -> None:
-        """A problem with a located record (a mapping from the YAML loader)."""
-        line = getattr(node, "key_lines", {}).get(field) or getattr(node, "line", 0)
-        record = node.get("id") if isinstance(node, dict) else None
-        self.add(source.display, line, message, record=_text(record), field=field)
+    def at(self, source, node, message, field=None, line=None) -> None:
+        """A problem with a located record (a mapping from the YAML loader).
+
+        A nested entry without an id of its own (a name, an event's actor, a waiver) is
+        reported under the record that holds it."""
+        line = line or getattr(node, "key_lines", {}).get(field) or getattr(node, "line", 0)
+        record = node
+        while isinstance(record, dict) and "id" not in record and getattr(record, "owner", None):
+            record = record.owner
+        record_id = record.get("id") if isinstance(record, dict) else None
+        self.add(source.display, line, message, record=_text(record_id), field=field)
 
     def raise_if_any(self) -> None:
         if self.items:

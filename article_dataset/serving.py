@@ -16,6 +16,7 @@ SETTINGS = {
     "sql_time_limit_ms": 1000,  # a runaway query is interrupted after one second
     "max_returned_rows": 1000,  # a page of JSON or HTML never holds more rows
     "facet_time_limit_ms": 200,
+    "suggest_facets": False,  # suggestions cost a query per column on every table page
     "num_sql_threads": 4,
     "default_cache_ttl": 300,  # the data only changes with a rebuild
 }

@@ -1,0 +1,107 @@
+"""A build killed at any moment leaves the article.db in place whole, and the next build
+cleans up after it.
+
+build.py runs on the real data into a folder that already holds a good article.db and is
+killed (SIGKILL: no cleanup runs) at several real moments: while it starts, reads and checks
+the input, and while it writes its temporary database. The moments are timed from one
+uninterrupted build, so the test adapts to the speed of the machine.
+"""
+
+from __future__ import annotations
+
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .conftest import DATA, ROOT
+
+STRAYS = ".article.db.*.tmp"
+
+
+def start_build(db: Path, data: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+    )
+
+
+def wait_for_temporary(build: subprocess.Popen, folder: Path, known: set[Path]) -> float | None:
+    """Seconds until the build's temporary database appears (None if it never does)."""
+    start = time.monotonic()
+    while build.poll() is None:
+        if set(folder.glob(STRAYS)) - known:
+            return time.monotonic() - start
+        time.sleep(0.0005)
+    return None
+
+
+def integrity(db: Path) -> list:
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return connection.execute("PRAGMA integrity_check").fetchall()
+    finally:
+        connection.close()
+
+
+def test_killed_build_leaves_the_database_whole(tmp_path):
+    # A snapshot of the real data, so that edits to data/ during the test do not matter.
+    data = tmp_path / "data"
+    shutil.copytree(DATA, data)
+    folder = tmp_path / "db"
+    folder.mkdir()
+    db = folder / "article.db"
+
+    # One uninterrupted build: the good article.db, and when its writing starts and ends.
+    start = time.monotonic()
+    build = start_build(db, data)
+    writing_starts = wait_for_temporary(build, folder, set())
+    _, stderr = build.communicate(timeout=60)
+    total = time.monotonic() - start
+    assert build.returncode == 0, stderr
+    assert writing_starts is not None, "the build wrote no temporary database"
+    writing = max(total - writing_starts, 0.01)
+    before = db.read_bytes()
+
+    # Kills while starting, reading and checking; then into the write, after it began (the
+    # last one at once, so that its temporary file is surely left for the next build).
+    early = [0.1 * writing_starts, 0.4 * writing_starts, 0.7 * writing_starts]
+    during_write = [0.8 * writing, 0.5 * writing, 0.2 * writing, 0.0]
+    outcomes = []
+    for delay, after_write_starts in [(d, False) for d in early] + [
+        (d, True) for d in during_write
+    ]:
+        strays_before = set(folder.glob(STRAYS))
+        build = start_build(db, data)
+        if after_write_starts:
+            wait_for_temporary(build, folder, strays_before)
+        time.sleep(delay)
+        build.send_signal(signal.SIGKILL)
+        _, stderr = build.communicate(timeout=60)
+        left = [path.name for path in folder.glob(STRAYS)]
+        outcomes.append((round(delay, 3), after_write_starts, build.returncode, left))
+        assert build.returncode in (-signal.SIGKILL, 0), f"{outcomes}\n{stderr}"
+        # The build is deterministic, so even one that finished first rewrote the same bytes.
+        assert db.read_bytes() == before, f"article.db changed: {outcomes}"
+        assert integrity(db) == [("ok",)]
+
+    killed = [outcome for outcome in outcomes if outcome[2] == -signal.SIGKILL]
+    assert len(killed) >= 5, f"too few builds were killed before they finished: {outcomes}"
+    assert outcomes[-1][2] == -signal.SIGKILL, outcomes
+    assert list(folder.glob(STRAYS)), f"the last build was not killed while writing: {outcomes}"
+
+    # A normal build succeeds and removes the temporary files the killed builds left.
+    build = start_build(db, data)
+    stdout, stderr = build.communicate(timeout=60)
+    assert build.returncode == 0, stderr
+    assert stdout.startswith(f"built {db}")
+    assert not list(folder.glob(STRAYS)), "stray temporary files remain"
+    assert sorted(path.name for path in folder.iterdir()) == ["article.db"]
+    assert integrity(db) == [("ok",)]
+    assert db.read_bytes() == before
