@@ -1,6 +1,6 @@
 """Build article.db from the curated YAML in data/.
 
-    python build.py [--db article.db] [--data data]
+    python build.py [--db article.db] [--data data] [--full]
 
 Prints coverage and row counts; on bad input prints every problem (file:line: record,
 field: what is wrong) and exits 1, leaving any existing database untouched.
@@ -21,9 +21,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=HERE / "article.db")
     parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument(
+        "--full", action="store_true", help="rebuild everything, even if little changed"
+    )
     args = parser.parse_args(argv)
     try:
-        report = build(args.db, args.data)
+        report = build(args.db, args.data, full=args.full)
     except BuildError as error:
         print(error, file=sys.stderr)
         return 1

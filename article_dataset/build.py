@@ -1,140 +1,251 @@
-"""The build as a function of (database path, data folder): YAML → validate → rows → SQLite."""
+"""The build as a function of (database path, data folder): YAML → validate → rows → SQLite.
+
+A full build compiles every unit (in parallel when there are many) and writes a new file. When
+article.db exists and was built by the same code, the build is incremental: only units whose
+files' content hashes changed are read again, their rows replaced in a copy of the database,
+and the checks run on what changed. Either way the result replaces article.db atomically,
+and bad input leaves it untouched.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import multiprocessing
+import os
+import sqlite3
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cache, partial
 from pathlib import Path
 
-from .context import Context
-from .database import write_database
-from .inputs import validate
-from .load import SourceFile, read_yaml
-from .metadata import embedded_metadata_rows
-from .tables_article import ARTICLE_FILE_SCHEMA, add_articles, add_sentences
-from .tables_cases import CASES_FILE_SCHEMA, add_cases
-from .tables_events import (
-    EVENTS_FILE_SCHEMA,
-    FIGURES_FILE_SCHEMA,
-    STATEMENTS_FILE_SCHEMA,
-    add_events,
-    add_figures,
-    add_statements,
+from .checks import Scope, check
+from .database import (
+    check_integrity,
+    create_tables,
+    delete_files,
+    finish_new_database,
+    insert_rows,
+    replacing,
 )
-from .tables_registry import ACTORS_FILE_SCHEMA, PLACES_FILE_SCHEMA, add_actors, add_places
+from .metadata import embedded_metadata_rows
+from .problems import BuildError, Problems
+from .tables import ALL_TABLES
+from .units import Unit, compile_unit, discover
 
-REGISTRY_FILES = {
-    "actors.yml": (ACTORS_FILE_SCHEMA, add_actors),
-    "places.yml": (PLACES_FILE_SCHEMA, add_places),
-}
-ARTICLE_RECORD_FILES = {
-    "events.yml": (EVENTS_FILE_SCHEMA, add_events),
-    "statements.yml": (STATEMENTS_FILE_SCHEMA, add_statements),
-    "cases.yml": (CASES_FILE_SCHEMA, add_cases),
-    "figures.yml": (FIGURES_FILE_SCHEMA, add_figures),
-}
-ARTICLE_FILES = {"article.yml", "source.txt", *ARTICLE_RECORD_FILES}
+CODE_KEY = "(code)"
+# Below this many units a process pool costs more than it saves.
+PARALLEL_FROM_UNITS = 200
 
 
 @dataclass
 class BuildReport:
-    counts: dict[str, int]
-    sentences: int
-    cited: int
-    waived: int
+    mode: str  # full, incremental or up to date
+    files_read: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> int:
+        return self.counts.get("sentences", 0)
+
+    @property
+    def waived(self) -> int:
+        return self.counts.get("waived", 0)
+
+    @property
+    def cited(self) -> int:
+        return self.sentences - self.waived
 
     @property
     def coverage(self) -> float:
-        return 100.0 * (self.cited + self.waived) / self.sentences if self.sentences else 0.0
+        # Every sentence is cited or waived, or the build fails (checks.check_coverage).
+        return 100.0 if self.sentences else 0.0
 
     def __str__(self) -> str:
-        tables = ", ".join(f"{name} {count}" for name, count in self.counts.items())
-        return (
-            f"coverage: {self.cited + self.waived}/{self.sentences} sentences "
-            f"({self.cited} cited, {self.waived} waived) = {self.coverage:.1f}%\n"
-            f"rows: {tables}"
-        )
+        lines = [f"{self.mode} build: {self.files_read} files read"]
+        if self.counts:
+            lines.append(
+                f"coverage: {self.sentences}/{self.sentences} sentences ({self.cited} cited, "
+                f"{self.waived} waived) = {self.coverage:.1f}%"
+            )
+            tables = ", ".join(
+                f"{name} {count}" for name, count in self.counts.items() if name != "waived"
+            )
+            lines.append(f"rows: {tables}")
+        return "\n".join(lines)
 
 
-def build(db_path: Path | str, data_dir: Path | str) -> BuildReport:
+def build(db_path: Path | str, data_dir: Path | str, full: bool = False) -> BuildReport:
     """Build article.db from the data folder, or raise BuildError and leave db_path alone."""
-    data_dir = Path(data_dir)
-    ctx = Context()
-    registry, articles = _read_inputs(data_dir, ctx)
-    ctx.problems.raise_if_any()
+    db_path, data_dir = Path(db_path), Path(data_dir)
+    problems = Problems()
+    units = discover(data_dir, problems)
+    stats = {f: _stat(data_dir / f) for unit in units for f in unit.files}
+    previous = None if full else _previous_state(db_path)
+    if previous is None:
+        return _full_build(db_path, data_dir, units, stats, problems)
+    return _incremental_build(db_path, data_dir, units, stats, previous, problems)
 
-    article_ids = {}
-    for folder, files in articles.items():
-        article_ids[folder] = add_articles(ctx, files["article.yml"], files["source.txt"])
-    for name, source in registry.items():
-        REGISTRY_FILES[name][1](ctx, source)
-    for folder, files in articles.items():
-        for name, (_, add) in ARTICLE_RECORD_FILES.items():
-            if name in files:
-                add(ctx, files[name], article_ids[folder])
-    for folder, files in articles.items():
-        add_sentences(ctx, files["article.yml"], article_ids[folder])
-    ctx.check_references()
-    ctx.problems.raise_if_any()
 
-    ctx.rows["_datasette_metadata"] = embedded_metadata_rows()
-    write_database(Path(db_path), ctx.rows)
-    sentences = ctx.rows["sentences"]
-    waived = sum(1 for row in sentences if row["uncited_reason"] is not None)
-    return BuildReport(
-        counts={name: len(rows) for name, rows in ctx.rows.items()},
-        sentences=len(sentences),
-        cited=len(sentences) - waived,
-        waived=waived,
+def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
+    hashes = {path: _sha256(data_dir / path) for path in stats}
+    with replacing(db_path, start_from_current=False) as connection:
+        create_tables(connection)
+        if _insert_units(connection, data_dir, units, problems):
+            check(connection, Scope(), data_dir, problems)
+        problems.raise_if_any()
+        _write_state(connection, stats, hashes, removed=())
+        connection.executemany(
+            "INSERT INTO _datasette_metadata VALUES (:key, :value)", embedded_metadata_rows()
+        )
+        finish_new_database(connection)
+        check_integrity(connection)
+        counts = _counts(connection)
+    return BuildReport("full", len(stats), counts)
+
+
+def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> BuildReport:
+    changed, hashes = set(), {}
+    for path, stat in stats.items():
+        known = previous.get(path)
+        if known and known[1:] == stat:
+            continue
+        hashes[path] = _sha256(data_dir / path)
+        if not known or known[0] != hashes[path]:
+            changed.add(path)
+    removed_files = set(previous) - set(stats)
+    texts = {p.split("/")[1] for p in changed | removed_files if p.endswith("/source.txt")}
+    # A changed text moves the offsets of every quote from it, wherever the quote is kept.
+    stale = [
+        unit
+        for unit in units
+        if changed.intersection(unit.files)
+        or (texts and (unit.article_id in texts or unit.article_id is None))
+    ]
+    if not stale and not removed_files:
+        problems.raise_if_any()  # a missing or unexpected file is still a mistake
+        return BuildReport("up to date", len(hashes))
+    files = {f for unit in stale for f in unit.files} | removed_files
+    with replacing(db_path, start_from_current=True) as connection:
+        cited_before = _cited_articles(connection, files)
+        removed = delete_files(connection, files)
+        if _insert_units(connection, data_dir, stale, problems):
+            kept = _ids_from(connection, files)
+            gone = {table: ids - kept.get(table, set()) for table, ids in removed.items()}
+            articles = cited_before | _cited_articles(connection, files)
+            articles |= {unit.article_id for unit in stale if unit.article_id}
+            scope = Scope(files=files, gone=gone, articles=articles)
+            check(connection, scope, data_dir, problems)
+        problems.raise_if_any()
+        for path in files - removed_files:
+            hashes.setdefault(path, _sha256(data_dir / path))
+        _write_state(connection, stats, hashes, removed=removed_files)
+    return BuildReport("incremental", len(hashes))
+
+
+def _insert_units(connection, data_dir: Path, units: list[Unit], problems: Problems) -> bool:
+    """Compile and insert; True when every unit was read and valid, so that the checks
+    across files will not report what is only missing because of a mistake found already."""
+    duplicated: set[tuple[str, str]] = set()
+    complete = not problems.items
+    for result in _compile_all(data_dir, units):
+        problems.items.extend(result.problems)
+        insert_rows(connection, result.rows, data_dir.name, problems, duplicated)
+        complete = complete and result.complete
+    return complete
+
+
+def _compile_all(data_dir: Path, units: list[Unit]):
+    """Units compiled in order; across processes when there are many (parsing dominates)."""
+    compile_one = partial(compile_unit, data_dir)
+    workers = os.cpu_count() or 1
+    if len(units) < PARALLEL_FROM_UNITS or workers < 2:
+        yield from map(compile_one, units)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        yield from pool.map(compile_one, units, chunksize=16)
+
+
+def _previous_state(db_path: Path) -> dict[str, tuple] | None:
+    """{path: (sha256, size, mtime_ns)} of the last build, or None when a full build is due."""
+    if not db_path.exists():
+        return None
+    try:
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT path, sha256, size, mtime_ns FROM _build_files")
+            state = {path: (sha, size, mtime) for path, sha, size, mtime in rows}
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    code = state.pop(CODE_KEY, None)
+    return state if code and code[0] == code_fingerprint() else None
+
+
+def _write_state(connection, stats, hashes, removed) -> None:
+    connection.executemany("DELETE FROM _build_files WHERE path = ?", ((p,) for p in removed))
+    connection.executemany(
+        "INSERT OR REPLACE INTO _build_files VALUES (?, ?, ?, ?)",
+        [(path, sha, *stats[path]) for path, sha in sorted(hashes.items())]
+        + [(CODE_KEY, code_fingerprint(), 0, 0)],
     )
 
 
-def _read_inputs(data_dir: Path, ctx: Context):
-    """Every input file read and schema-checked, so that one run reports every problem."""
-    problems = ctx.problems
-
-    def read(path: Path, schema: dict) -> SourceFile | None:
-        source = read_yaml(path, _display(path, data_dir), problems)
-        if source.data is not None and validate(source, schema, problems):
-            return source
-        return None
-
-    registry = {}
-    for name, (schema, _) in REGISTRY_FILES.items():
-        path = data_dir / "registry" / name
-        if not path.exists():
-            problems.add(_display(path, data_dir), 0, "required registry file is missing")
-            continue
-        registry[name] = read(path, schema)
-
-    articles = {}
-    folders = sorted(p for p in (data_dir / "articles").glob("*") if p.is_dir())
-    if not folders:
-        problems.add(_display(data_dir / "articles", data_dir), 0, "no article folders found")
-    for folder in folders:
-        files = {}
-        for path in sorted(folder.iterdir()):
-            if path.name not in ARTICLE_FILES:
-                expected = ", ".join(sorted(ARTICLE_FILES))
-                problems.add(_display(path, data_dir), 0, f"unexpected file; expected: {expected}")
-        for name in ("article.yml", "source.txt"):
-            if not (folder / name).exists():
-                problems.add(_display(folder / name, data_dir), 0, "required file is missing")
-        if (folder / "source.txt").exists():
-            files["source.txt"] = SourceFile(
-                folder / "source.txt", _display(folder / "source.txt", data_dir)
+def _ids_from(connection, files: set[str]) -> dict[str, set[str]]:
+    ids = {}
+    for table in ALL_TABLES:
+        if table.tracked and table.pk == ("id",):
+            rows = connection.execute(
+                f"SELECT id FROM [{table.name}] WHERE source_file IN "
+                "(SELECT path FROM temp.stale_files)"
             )
-        if (folder / "article.yml").exists():
-            files["article.yml"] = read(folder / "article.yml", ARTICLE_FILE_SCHEMA)
-        for name, (schema, _) in ARTICLE_RECORD_FILES.items():
-            if (folder / name).exists():
-                files[name] = read(folder / name, schema)
-        articles[folder.name] = files
-    return registry, articles
+            ids[table.name] = {row[0] for row in rows}
+    return ids
 
 
-def _display(path: Path, data_dir: Path) -> str:
-    """Paths in messages as the curator sees them: data/… relative to the project."""
+def _cited_articles(connection, files: set[str]) -> set[str]:
+    marks = ", ".join("?" for _ in files)
+    rows = connection.execute(
+        f"SELECT DISTINCT article_id FROM evidence WHERE source_file IN ({marks})", list(files)
+    )
+    return {row[0] for row in rows}
+
+
+def _counts(connection) -> dict[str, int]:
+    counts = {
+        table.name: connection.execute(f"SELECT count(*) FROM [{table.name}]").fetchone()[0]
+        for table in ALL_TABLES
+        if table.tracked
+    }
+    counts["waived"] = connection.execute(
+        "SELECT count(*) FROM sentences WHERE uncited_reason IS NOT NULL"
+    ).fetchone()[0]
+    return counts
+
+
+def _stat(path: Path) -> tuple[int, int]:
     try:
-        return str(Path(data_dir.name) / path.relative_to(data_dir))
-    except ValueError:
-        return str(path)
+        stat = path.stat()
+    except OSError:
+        return (-1, -1)
+    return (stat.st_size, stat.st_mtime_ns)
+
+
+def _sha256(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+@cache
+def code_fingerprint() -> str:
+    """A hash of the build's own code: rows built by other code are rebuilt in full."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+__all__ = ["BuildError", "BuildReport", "build"]

@@ -1,8 +1,11 @@
-"""The state of one build: rows per table, ids seen, references to check, sentences cited."""
+"""The rows one input file gives, with the problems found in it alone.
+
+Checks that span files (references, duplicate ids, coverage) run in SQL: see checks.py."""
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .dates import date_fields
@@ -14,22 +17,13 @@ from .text import ArticleText
 
 
 @dataclass
-class Reference:
-    table: str
-    value: str
-    source: SourceFile
-    node: dict
-    field: str
-
-
-@dataclass
 class Context:
+    # The text of an article by id: KeyError if there is no such article, None if its text
+    # cannot be read (reported once, by the article's own file).
+    article_text: Callable[[str], ArticleText | None]
     problems: Problems = field(default_factory=Problems)
-    articles: dict[str, ArticleText] = field(default_factory=dict)
     rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
-    references: list[Reference] = field(default_factory=list)
-    cited: set[str] = field(default_factory=set)
     duplicates: set[tuple[str, str]] = field(default_factory=set)
 
     def add_record(self, table_name: str, source: SourceFile, record: dict, **computed) -> dict:
@@ -40,9 +34,6 @@ class Context:
             key = column.yaml_key
             if key is None:
                 row[column.name] = computed.get(column.name)
-            elif column.references and record.get(key) is not None:
-                row[column.name] = record[key]
-                self.refer(column.references, record[key], source, record, key)
             else:
                 row[column.name] = record.get(key)
         if "date_start" in row:
@@ -58,8 +49,11 @@ class Context:
         row[main] = values.pop("date")
         row.update(values)
 
-    def add_row(self, table_name: str, row: dict, source: SourceFile, node) -> None:
+    def add_row(self, table_name: str, row: dict, source: SourceFile, node, line=None) -> None:
         table = TABLES[table_name]
+        if table.tracked:
+            row["source_file"] = source.relative
+            row["source_line"] = line or getattr(node, "line", 0)
         key = tuple(row[name] for name in table.pk)
         origin = f"{source.display}:{getattr(node, 'line', 0)}"
         earlier = self.origins.get((table_name, key))
@@ -88,24 +82,17 @@ class Context:
             if column.field is None and column.references
         )
 
-    def refer(self, table: str, value: str, source: SourceFile, node: dict, key: str) -> None:
-        self.references.append(Reference(table, value, source, node, key))
-
-    def check_references(self) -> None:
-        for ref in self.references:
-            if (ref.table, (ref.value,)) not in self.origins:
-                self.problems.at(
-                    ref.source, ref.node, f"unknown {ref.table} id {ref.value!r}", field=ref.field
-                )
-
     def cite(self, owner_table, owner_id, quotes, article_id, source, node) -> None:
         """Evidence rows for a record: each quote located in its article's sentences."""
-        article = self.articles.get(article_id)
-        if article is None:
+        try:
+            article = self.article_text(article_id)
+        except KeyError:
             line = getattr(quotes, "line", None)
             self.problems.at(
                 source, node, f"unknown article {article_id!r}", field="evidence", line=line
             )
+            return
+        if article is None:
             return
         owner_column = EVIDENCE_OWNER[owner_table]
         lines = getattr(quotes, "item_lines", [])
@@ -116,7 +103,6 @@ class Context:
                 self.problems.at(source, node, found, field="evidence", line=line)
                 continue
             sentence, start = found
-            self.cited.add(sentence.id)
             row = {name: None for name in EVIDENCE_OWNER.values()}
             row.update(
                 id=f"{owner_column.removesuffix('_id')}-{owner_id}-{article_id}-{number}",
@@ -127,4 +113,4 @@ class Context:
                 char_end=start + len(quote),
             )
             row[owner_column] = owner_id
-            self.add_row("evidence", row, source, node)
+            self.add_row("evidence", row, source, node, line=lines[number - 1] if lines else None)

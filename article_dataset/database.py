@@ -1,14 +1,18 @@
-"""Writing article.db: DDL from the declarations, rows, indexes, FTS, checks, atomic rename."""
+"""Writing article.db: DDL from the declarations, rows unit by unit, indexes, FTS, checks,
+and the atomic move into place."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
-from .schema import SQL_TYPES, Table
+from .problems import Problems
+from .schema import SQL_TYPES, TABLES, Table
 from .tables import ALL_TABLES
 
 DATE_COLUMNS = ("date", "published", "date_start", "date_end")
@@ -36,10 +40,12 @@ def create_table_sql(table: Table) -> str:
 
 
 def index_columns(table: Table) -> list[str]:
+    """Foreign keys and dates, for joins and timelines; source_file, for incremental builds."""
     return [
         column.name
         for column in table.columns
-        if (column.references or column.name in DATE_COLUMNS) and table.pk[0] != column.name
+        if (column.references or column.name in DATE_COLUMNS or column.name == "source_file")
+        and table.pk[0] != column.name
     ]
 
 
@@ -53,15 +59,25 @@ def remove_stray_temporaries(db_path: Path) -> None:
         stray.unlink(missing_ok=True)
 
 
-def write_database(db_path: Path, rows: dict[str, list[dict]], extra_sql=()) -> None:
-    """Write every table into a temporary file, check it, and move it into place."""
-    db_path = Path(db_path)
+@contextmanager
+def replacing(db_path: Path, start_from_current: bool):
+    """A connection to a temporary copy (or a new file) that replaces db_path only if the
+    block completes; otherwise db_path is untouched and the temporary file removed."""
     remove_stray_temporaries(db_path)
     temporary = temporary_path(db_path)
     try:
-        connection = sqlite3.connect(temporary)
+        if start_from_current:
+            shutil.copyfile(db_path, temporary)
+        connection = sqlite3.connect(temporary, isolation_level=None)
         try:
-            _fill(connection, rows, extra_sql)
+            # Nothing reads the temporary file until it is complete: no need to sync it, and
+            # the journal (for savepoints) can live in memory.
+            connection.execute("PRAGMA journal_mode = MEMORY")
+            connection.execute("PRAGMA synchronous = OFF")
+            connection.execute("BEGIN")
+            yield connection
+            if connection.in_transaction:  # sqlite-utils' FTS set-up commits on its own
+                connection.execute("COMMIT")
         finally:
             connection.close()
         os.replace(temporary, db_path)
@@ -69,32 +85,98 @@ def write_database(db_path: Path, rows: dict[str, list[dict]], extra_sql=()) -> 
         temporary.unlink(missing_ok=True)
 
 
-def _fill(connection: sqlite3.Connection, rows: dict[str, list[dict]], extra_sql) -> None:
-    connection.execute("PRAGMA journal_mode = OFF")
-    connection.execute("PRAGMA synchronous = OFF")
-    db = sqlite_utils.Database(connection)
-    with connection:
-        for table in ALL_TABLES:
-            connection.execute(create_table_sql(table))
-            names = [column.name for column in table.columns]
-            placeholders = ", ".join("?" for _ in names)
-            connection.executemany(
-                f"INSERT INTO [{table.name}] VALUES ({placeholders})",
-                ([row[name] for name in names] for row in rows.get(table.name, [])),
+def create_tables(connection: sqlite3.Connection) -> None:
+    for table in ALL_TABLES:
+        connection.execute(create_table_sql(table))
+
+
+def finish_new_database(connection: sqlite3.Connection) -> None:
+    """Indexes and full-text search, made after the bulk insert (faster than maintaining them
+    row by row); the FTS triggers keep search in step with later incremental builds."""
+    for table in ALL_TABLES:
+        for column in index_columns(table):
+            connection.execute(
+                f"CREATE INDEX [idx_{table.name}_{column}] ON [{table.name}] ([{column}])"
             )
-            for column in index_columns(table):
-                connection.execute(
-                    f"CREATE INDEX [idx_{table.name}_{column}] ON [{table.name}] ([{column}])"
-                )
-        for statement in extra_sql:
-            connection.execute(*statement)
+    db = sqlite_utils.Database(connection)
     for table in ALL_TABLES:
         if table.fts:
-            db[table.name].enable_fts(list(table.fts), tokenize="porter", create_triggers=False)
-    _check(connection)
+            db[table.name].enable_fts(
+                list(table.fts), tokenize="porter", create_triggers=True, replace=True
+            )
 
 
-def _check(connection: sqlite3.Connection) -> None:
+def insert_rows(
+    connection: sqlite3.Connection,
+    rows: dict[str, list[tuple]],
+    data_name: str,
+    problems: Problems,
+    duplicated: set[tuple[str, str]],
+) -> None:
+    """Insert one unit's rows; an id that another file already defines is a problem."""
+    for table_name, table_rows in rows.items():
+        table = TABLES[table_name]
+        placeholders = ", ".join("?" for _ in table.columns)
+        sql = f"INSERT INTO [{table_name}] VALUES ({placeholders})"
+        connection.execute("SAVEPOINT unit")
+        try:
+            connection.executemany(sql, table_rows)
+        except sqlite3.IntegrityError:
+            connection.execute("ROLLBACK TO unit")
+            for row in table_rows:
+                try:
+                    connection.execute(sql, row)
+                except sqlite3.IntegrityError:
+                    _report_duplicate(connection, table, row, data_name, problems, duplicated)
+        connection.execute("RELEASE unit")
+
+
+def _report_duplicate(connection, table: Table, row: tuple, data_name, problems, duplicated):
+    values = dict(zip((column.name for column in table.columns), row, strict=True))
+    key = tuple(values[name] for name in table.pk)
+    if len(key) == 1:
+        duplicated.add((table.name, key[0]))
+    # A row of a record whose duplicate id is reported already (its names, its evidence).
+    if any(
+        (column.references, values[column.name]) in duplicated
+        for column in table.columns
+        if column.field is None and column.references
+    ):
+        return
+    where = " AND ".join(f"[{name}] = ?" for name in table.pk)
+    first = connection.execute(
+        f"SELECT source_file, source_line FROM [{table.name}] WHERE {where}", key
+    ).fetchone()
+    earlier = f"{data_name}/{first[0]}:{first[1]}" if first else "another file"
+    record = next((values[name] for name in table.record or table.pk[:1] if values[name]), None)
+    problems.add(
+        f"{data_name}/{values['source_file']}",
+        values["source_line"],
+        f"duplicate {'id' if len(key) == 1 else 'row'} {'/'.join(map(str, key))!r} in "
+        f"{table.name}; first defined at {earlier}",
+        record=record,
+        field="id" if len(key) == 1 else None,
+    )
+
+
+def delete_files(connection: sqlite3.Connection, files: set[str]) -> dict[str, set[str]]:
+    """Remove every row that came from these files; returns the removed ids per table."""
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS stale_files (path TEXT PRIMARY KEY)")
+    connection.execute("DELETE FROM temp.stale_files")
+    connection.executemany("INSERT INTO temp.stale_files VALUES (?)", ((f,) for f in files))
+    removed: dict[str, set[str]] = {}
+    for table in ALL_TABLES:
+        if not table.tracked:
+            continue
+        where = "source_file IN (SELECT path FROM temp.stale_files)"
+        if table.pk == ("id",):
+            ids = connection.execute(f"SELECT id FROM [{table.name}] WHERE {where}").fetchall()
+            removed[table.name] = {row[0] for row in ids}
+        connection.execute(f"DELETE FROM [{table.name}] WHERE {where}")
+    return removed
+
+
+def check_integrity(connection: sqlite3.Connection) -> None:
     integrity = connection.execute("PRAGMA integrity_check").fetchall()
     if integrity != [("ok",)]:
         raise RuntimeError(f"integrity_check failed: {integrity[:5]}")

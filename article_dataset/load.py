@@ -124,6 +124,7 @@ class SourceFile:
     path: Path
     display: str
     data: object = None
+    relative: str = ""  # path under data/, as rows record it
 
 
 def read_text(path: Path, display: str, problems: Problems) -> str | None:

@@ -7,7 +7,7 @@ docs in metadata.yml and the Frictionless export are all derived from these decl
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ISO_PREFIX_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
@@ -143,6 +143,10 @@ class Table:
     sort: str | None = None
     facets: tuple[str, ...] = ()
     checks: tuple[str, ...] = field(default=())
+    # Rows of a tracked table remember the file and line they come from (see SOURCE_COLUMNS).
+    tracked: bool = True
+    # The columns naming the record a row belongs to, for messages; default: the first key.
+    record: tuple[str, ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -232,9 +236,16 @@ NAMES_COLUMNS = (
 )
 
 
+SOURCE_COLUMNS = (
+    computed("source_file", str, "The file under data/ this row comes from."),
+    computed("source_line", int, "The line in source_file where the row's record starts."),
+)
+
 TABLES: dict[str, Table] = {}
 
 
 def declare(table: Table) -> Table:
+    if table.tracked:
+        table = replace(table, columns=table.columns + SOURCE_COLUMNS)
     TABLES[table.name] = table
     return table

@@ -4,7 +4,7 @@ from .tables_article import ARTICLES, PARAGRAPHS, SENTENCES
 from .tables_cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
 from .tables_events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
 from .tables_evidence import EVIDENCE
-from .tables_meta import EMBEDDED_METADATA
+from .tables_meta import BUILD_FILES, EMBEDDED_METADATA
 from .tables_registry import ACTOR_NAMES, ACTORS, PLACE_NAMES, PLACES
 
 ALL_TABLES = (
@@ -26,4 +26,5 @@ ALL_TABLES = (
     FIGURES,
     EVIDENCE,
     EMBEDDED_METADATA,
+    BUILD_FILES,
 )

@@ -6,7 +6,7 @@ from .context import Context
 from .inputs import record_schema
 from .load import SourceFile
 from .schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident
-from .text import ArticleText, is_heading
+from .text import is_heading
 
 ARTICLES = declare(
     Table(
@@ -21,7 +21,7 @@ ARTICLES = declare(
             *date_columns("published"),
             computed("word_count", int, "Words in the cleaned text, headline included."),
             computed("sentence_count", int, "Sentences in the cleaned text."),
-            computed("source_file", str, "The scraped file, relative to data/."),
+            computed("text_file", str, "The scraped file, relative to data/."),
             computed(
                 "text",
                 str,
@@ -85,15 +85,15 @@ ARTICLE_FILE_SCHEMA = record_schema(
 )
 
 
-def add_articles(ctx: Context, source: SourceFile, text_file: SourceFile) -> str | None:
+def add_articles(ctx: Context, source: SourceFile, text_file: SourceFile, article) -> None:
+    """The article, its paragraphs and sentences; `article` is its ArticleText, or None when
+    source.txt could not be read (already reported)."""
     record = source.data
-    article_id = record.get("id")
     folder_name = source.path.parent.name
-    if article_id != folder_name:
+    if record.get("id") != folder_name:
         ctx.problems.at(source, record, f"id must equal its folder name {folder_name!r}", "id")
-    raw = text_file.path.read_text(encoding="utf-8")
-    article = ArticleText.from_raw(article_id, raw)
-    ctx.articles[article_id] = article
+    if article is None:
+        return
     if not article.paragraphs or article.paragraphs[0].text != record.get("title"):
         ctx.problems.at(source, record, "title must equal the first line of source.txt", "title")
     ctx.add_record(
@@ -102,14 +102,9 @@ def add_articles(ctx: Context, source: SourceFile, text_file: SourceFile) -> str
         record,
         word_count=article.word_count,
         sentence_count=len(article.sentences),
-        source_file=text_file.display,
+        text_file=text_file.relative,
         text=article.text,
     )
-    add_paragraphs(ctx, source, article)
-    return article_id
-
-
-def add_paragraphs(ctx: Context, source: SourceFile, article: ArticleText) -> None:
     for paragraph in article.paragraphs:
         row = {
             "id": paragraph.id,
@@ -120,46 +115,30 @@ def add_paragraphs(ctx: Context, source: SourceFile, article: ArticleText) -> No
             "char_end": paragraph.end,
             "text": paragraph.text,
         }
-        ctx.add_row("paragraphs", row, source, source.data)
-
-
-def add_sentences(ctx: Context, source: SourceFile, article_id: str) -> None:
-    """Sentences last: their uncited_reason depends on every record's evidence."""
-    article = ctx.articles[article_id]
-    record = source.data
-    waived = {}
-    for waiver in record.get("uncited") or []:
-        found = article.locate(waiver["quote"])
-        if isinstance(found, str):
-            ctx.problems.at(source, waiver, found, field="uncited")
-            continue
-        sentence, _ = found
-        if sentence.id in ctx.cited:
-            ctx.problems.at(
-                source,
-                waiver,
-                f"sentence {sentence.number} is cited by a record; remove its waiver",
-                field="uncited",
-            )
-        waived[sentence.id] = waiver["reason"]
+        ctx.add_row("paragraphs", row, text_file, None, line=article.raw_lines[paragraph.id])
+    waived = _waivers(ctx, source, article)
     for sentence in article.sentences:
-        reason = None if sentence.id in ctx.cited else waived.get(sentence.id)
-        if sentence.id not in ctx.cited and reason is None:
-            ctx.problems.at(
-                source,
-                record,
-                f"sentence {sentence.number} is neither cited by a record nor "
-                f"waived under 'uncited': {sentence.text!r}",
-                field="uncited",
-            )
         row = {
             "id": sentence.id,
-            "article_id": article_id,
+            "article_id": article.article_id,
             "paragraph_id": article.sentence_paragraph[sentence.id],
             "number": sentence.number,
             "text": sentence.text,
             "char_start": sentence.start,
             "char_end": sentence.end,
-            "uncited_reason": reason,
+            # Whether every other sentence is cited is checked once all files are in (checks.py).
+            "uncited_reason": waived.get(sentence.id),
         }
-        ctx.add_row("sentences", row, source, record)
+        ctx.add_row("sentences", row, text_file, None, line=article.raw_lines[sentence.id])
+
+
+def _waivers(ctx: Context, source: SourceFile, article) -> dict[str, str]:
+    waived = {}
+    for waiver in source.data.get("uncited") or []:
+        found = article.locate(waiver["quote"])
+        if isinstance(found, str):
+            ctx.problems.at(source, waiver, found, field="uncited")
+            continue
+        sentence, _ = found
+        waived[sentence.id] = waiver["reason"]
+    return waived

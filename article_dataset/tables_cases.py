@@ -99,7 +99,7 @@ PENALTIES = declare(
             ident("Stable slug of the penalty."),
             computed("case_id", str, "The case.", "cases"),
             ref("actor_id", "actors", "Who is penalised.", key="actor", required=True),
-            computed("title", str, "Kind, term or amount, and who, for links."),
+            computed("title", str, "Kind, term or amount, and who (actor id), for links."),
             Column(
                 "kind",
                 str,
@@ -141,7 +141,6 @@ CASES_FILE_SCHEMA = list_of(
 
 
 def add_cases(ctx: Context, source: SourceFile, article_id: str) -> None:
-    actor_names = {row["id"]: row["name"] for row in ctx.rows["actors"]}
     for record in source.data:
         case_id = record["id"]
         ctx.add_record("cases", source, record, article_id=article_id)
@@ -152,7 +151,7 @@ def add_cases(ctx: Context, source: SourceFile, article_id: str) -> None:
             ctx.add_record("charges", source, charge, case_id=case_id)
             ctx.cite("charges", charge["id"], charge["evidence"], article_id, source, charge)
         for penalty in record.get("penalties") or []:
-            title = _penalty_title(penalty, actor_names.get(penalty["actor"], penalty["actor"]))
+            title = _penalty_title(penalty, penalty["actor"])
             ctx.add_record("penalties", source, penalty, case_id=case_id, title=title)
             ctx.cite("penalties", penalty["id"], penalty["evidence"], article_id, source, penalty)
 

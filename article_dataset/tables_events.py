@@ -113,7 +113,7 @@ STATEMENTS = declare(
                 "The speaker; NULL for the article's own voice.",
                 key="speaker",
             ),
-            computed("title", str, "Speaker and the start of the text, for links."),
+            computed("title", str, "Speaker id and the start of the text, for links."),
             Column("text", str, "The words, exactly as they appear in the article.", required=True),
             Column(
                 "is_verbatim",
@@ -192,14 +192,14 @@ def add_events(ctx: Context, source: SourceFile, article_id: str) -> None:
 
 
 def add_statements(ctx: Context, source: SourceFile, article_id: str) -> None:
-    article = ctx.articles[article_id]
-    actor_names = {row["id"]: row["name"] for row in ctx.rows["actors"]}
+    article = ctx.article_text(article_id)
     for record in source.data:
-        if record["text"] not in article.text:
+        if article is not None and record["text"] not in article.text:
             ctx.problems.at(
                 source, record, "text must appear in the article exactly as written", "text"
             )
-        speaker = actor_names.get(record.get("speaker"), "The article")
+        # The speaker's id, not name: a row depends on its own file alone (incremental builds).
+        speaker = record.get("speaker") or "the article"
         title = f"{speaker}: {_shorten(record['text'])}"
         ctx.add_record("statements", source, record, article_id=article_id, title=title)
         ctx.cite("statements", record["id"], record["evidence"], article_id, source, record)

@@ -40,5 +40,6 @@ EVIDENCE = declare(
         sort="id",
         fts=("quote",),
         checks=(f"{_ONE_OWNER} = 1", "char_end > char_start"),
+        record=tuple(EVIDENCE_OWNER.values()),
     )
 )

@@ -15,5 +15,23 @@ EMBEDDED_METADATA = declare(
             computed("value", str, "The metadata, as JSON."),
         ),
         pk=("key",),
+        tracked=False,
+    )
+)
+
+BUILD_FILES = declare(
+    Table(
+        "_build_files",
+        "The input files of the last build with their content hashes, so that the next build "
+        "re-reads only what changed. The row '(code)' holds a hash of the build's own code: "
+        "when it changes, the next build is a full one.",
+        (
+            computed("path", str, "Path under data/, or (code)."),
+            computed("sha256", str, "SHA-256 of the file's bytes."),
+            computed("size", int, "Size in bytes when last read."),
+            computed("mtime_ns", int, "Modification time when last read (nanoseconds)."),
+        ),
+        pk=("path",),
+        tracked=False,
     )
 )

@@ -12,10 +12,11 @@ SENTENCE_END = tuple('.!?”"’…)')
 MAX_HEADING_WORDS = 12
 
 
-def clean(raw: str) -> list[str]:
-    """The article's paragraphs: stripped non-empty lines, scraper markers removed."""
-    lines = (line.strip() for line in raw.splitlines())
-    return [line for line in lines if line and not SCRAPER_MARKERS.match(line)]
+def clean(raw: str) -> list[tuple[int, str]]:
+    """The article's paragraphs with their line in the raw text: stripped non-empty lines,
+    scraper markers removed."""
+    lines = ((number, line.strip()) for number, line in enumerate(raw.splitlines(), 1))
+    return [(n, line) for n, line in lines if line and not SCRAPER_MARKERS.match(line)]
 
 
 def is_heading(paragraph: str, number: int) -> bool:
@@ -54,18 +55,20 @@ class ArticleText:
     paragraphs: list[Span]
     sentences: list[Span]
     sentence_paragraph: dict[str, str]
+    raw_lines: dict[str, int]  # paragraph or sentence id -> line in the raw source
 
     @classmethod
     def from_raw(cls, article_id: str, raw: str) -> ArticleText:
-        paragraph_texts = clean(raw)
-        text = "\n".join(paragraph_texts)
-        paragraphs, sentences, sentence_paragraph = [], [], {}
+        cleaned = clean(raw)
+        text = "\n".join(p_text for _, p_text in cleaned)
+        paragraphs, sentences, sentence_paragraph, raw_lines = [], [], {}, {}
         offset = 0
-        for p_number, p_text in enumerate(paragraph_texts, 1):
+        for p_number, (raw_line, p_text) in enumerate(cleaned, 1):
             paragraph = Span(
                 f"{article_id}-p{p_number:03d}", p_number, offset, offset + len(p_text), p_text
             )
             paragraphs.append(paragraph)
+            raw_lines[paragraph.id] = raw_line
             for start_in_paragraph, stripped in split_sentences(p_text):
                 start = offset + start_in_paragraph
                 number = len(sentences) + 1
@@ -74,8 +77,9 @@ class ArticleText:
                 )
                 sentences.append(sentence)
                 sentence_paragraph[sentence.id] = paragraph.id
+                raw_lines[sentence.id] = raw_line
             offset += len(p_text) + 1
-        return cls(article_id, text, paragraphs, sentences, sentence_paragraph)
+        return cls(article_id, text, paragraphs, sentences, sentence_paragraph, raw_lines)
 
     def locate(self, quote: str) -> tuple[Span, int] | str:
         """The sentence holding the quote and the quote's offset, or why it cannot be used."""

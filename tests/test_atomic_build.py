@@ -23,8 +23,9 @@ STRAYS = ".article.db.*.tmp"
 
 
 def start_build(db: Path, data: Path) -> subprocess.Popen:
+    """A full build: over an existing article.db an unchanged input would write nothing."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data), "--full"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -288,6 +288,16 @@ def edit(file: str, old: str, new: str, at: str | None = None) -> Mutation:
     return mutate
 
 
+def reported_in(mutation: Mutation, file: str, at: str) -> Mutation:
+    """A mutation whose problem is reported in another file (a sentence in source.txt)."""
+
+    def mutate(data: Path) -> str:
+        mutation(data)
+        return place(file, (data / file).read_text(encoding="utf-8"), at)
+
+    return mutate
+
+
 def write(file: str, content: bytes, at: str | None = None) -> Mutation:
     def mutate(data: Path) -> str:
         (data / file).write_bytes(content)
@@ -778,16 +788,20 @@ CATALOGUE = [
     ),
     bad(
         "sentence-neither-cited-nor-waived",
-        edit(
-            ARTICLE,
-            '  - quote: "Nobody knows what comes next."\n'
-            "    reason: rhetorical aside; states no fact\n",
-            "",
-            at="uncited:",
+        reported_in(
+            edit(
+                ARTICLE,
+                '  - quote: "Nobody knows what comes next."\n'
+                "    reason: rhetorical aside; states no fact\n",
+                "",
+                at="uncited:",
+            ),
+            SOURCE,
+            at="Nobody knows what comes next.",
         ),
         FIXTURE_ID,
         "uncited",
-        "sentence 7 is neither cited by a record nor waived under 'uncited': "
+        "sentence 7 is neither cited by a record nor waived under 'uncited' in article.yml: "
         "'Nobody knows what comes next.'",
     ),
     bad(

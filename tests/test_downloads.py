@@ -65,12 +65,13 @@ def test_frictionless_catches_a_broken_foreign_key(exported, tmp_path):
     broken.mkdir()
     for path in exported.parent.iterdir():
         (broken / path.name).write_bytes(path.read_bytes())
-    rows = (broken / "event_actors.csv").read_text(encoding="utf-8").splitlines()
-    header, first, *rest = rows
-    event_id, _actor_id, role = first.split(",")
-    (broken / "event_actors.csv").write_text(
-        "\n".join([header, f"{event_id},nobody-here,{role}", *rest]) + "\n", encoding="utf-8"
-    )
+    with open(broken / "event_actors.csv", newline="", encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    rows[0]["actor_id"] = "nobody-here"
+    with open(broken / "event_actors.csv", "w", newline="", encoding="utf-8") as file:
+        writer = csv.DictWriter(file, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
     report = frictionless.validate(str(broken / "datapackage.json"))
     assert not report.valid
     assert any(error[0] == "foreign-key" for error in report.flatten(["type"]))

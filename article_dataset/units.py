@@ -1,0 +1,150 @@
+"""Units of the build: one input file each (an article's article.yml with its source.txt).
+
+A unit's rows depend on its own files and, for quotes, on the text of the articles it cites:
+so a unit can be compiled alone, in any process, and replaced alone in an incremental build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .context import Context
+from .inputs import validate
+from .load import SourceFile, read_text, read_yaml
+from .problems import Problem, Problems
+from .tables import ALL_TABLES
+from .tables_article import ARTICLE_FILE_SCHEMA, add_articles
+from .tables_cases import CASES_FILE_SCHEMA, add_cases
+from .tables_events import (
+    EVENTS_FILE_SCHEMA,
+    FIGURES_FILE_SCHEMA,
+    STATEMENTS_FILE_SCHEMA,
+    add_events,
+    add_figures,
+    add_statements,
+)
+from .tables_registry import ACTORS_FILE_SCHEMA, PLACES_FILE_SCHEMA, add_actors, add_places
+from .text import ArticleText
+
+REGISTRY_FILES = {
+    "actors.yml": (ACTORS_FILE_SCHEMA, add_actors),
+    "places.yml": (PLACES_FILE_SCHEMA, add_places),
+}
+ARTICLE_RECORD_FILES = {
+    "events.yml": (EVENTS_FILE_SCHEMA, add_events),
+    "statements.yml": (STATEMENTS_FILE_SCHEMA, add_statements),
+    "cases.yml": (CASES_FILE_SCHEMA, add_cases),
+    "figures.yml": (FIGURES_FILE_SCHEMA, add_figures),
+}
+ARTICLE_FILES = {"article.yml", "source.txt", *ARTICLE_RECORD_FILES}
+COLUMNS = {table.name: [column.name for column in table.columns] for table in ALL_TABLES}
+
+
+@dataclass(frozen=True)
+class Unit:
+    files: tuple[str, ...]  # paths under data/; the first is the YAML file
+    article_id: str | None = None
+
+    @property
+    def name(self) -> str:
+        return Path(self.files[0]).name
+
+
+@dataclass
+class UnitResult:
+    unit: Unit
+    rows: dict[str, list[tuple]] = field(default_factory=dict)  # in each table's column order
+    problems: list[Problem] = field(default_factory=list)
+    complete: bool = False  # read and valid: every record it holds has its rows
+
+
+def discover(data_dir: Path, problems: Problems) -> list[Unit]:
+    """Every unit in a fixed order (registry, then articles by folder); missing and
+    unexpected files are problems."""
+    units = []
+    for name in REGISTRY_FILES:
+        if (data_dir / "registry" / name).exists():
+            units.append(Unit((f"registry/{name}",)))
+        else:
+            problems.add(f"{data_dir.name}/registry/{name}", 0, "required registry file is missing")
+    folders = sorted(p for p in (data_dir / "articles").glob("*") if p.is_dir())
+    if not folders:
+        problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
+    for folder in folders:
+        prefix = f"articles/{folder.name}"
+        present = {path.name for path in folder.iterdir()}
+        for name in sorted(present - ARTICLE_FILES):
+            expected = ", ".join(sorted(ARTICLE_FILES))
+            problems.add(
+                f"{data_dir.name}/{prefix}/{name}", 0, f"unexpected file; expected: {expected}"
+            )
+        missing = [name for name in ("article.yml", "source.txt") if name not in present]
+        for name in missing:
+            problems.add(f"{data_dir.name}/{prefix}/{name}", 0, "required file is missing")
+        if not missing:
+            units.append(Unit((f"{prefix}/article.yml", f"{prefix}/source.txt"), folder.name))
+        units.extend(
+            Unit((f"{prefix}/{name}",), folder.name)
+            for name in ARTICLE_RECORD_FILES
+            if name in present
+        )
+    return units
+
+
+def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
+    path = data_dir / "articles" / article_id / "source.txt"
+    if not path.parent.is_dir():
+        raise KeyError(article_id)
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return _parsed_article(path, stat.st_mtime_ns, stat.st_size, article_id)
+
+
+@lru_cache(maxsize=256)
+def _parsed_article(path: Path, _mtime_ns: int, _size: int, article_id: str):
+    """Cached by modification time and size, so an edited text is read again."""
+    text = read_text(path, "", Problems())  # its own unit reports what is wrong with it
+    return None if text is None else ArticleText.from_raw(article_id, text)
+
+
+def _source(data_dir: Path, relative: str) -> SourceFile:
+    return SourceFile(data_dir / relative, f"{data_dir.name}/{relative}", relative=relative)
+
+
+def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
+    """Read, validate and turn one unit into rows; problems are those of this unit alone."""
+    problems = Problems()
+    ctx = Context(article_text=lambda article_id: _article_text(data_dir, article_id))
+    ctx.problems = problems
+    source = _source(data_dir, unit.files[0])
+    schema, add = (
+        (ARTICLE_FILE_SCHEMA, None)
+        if unit.name == "article.yml"
+        else (REGISTRY_FILES.get(unit.name) or ARTICLE_RECORD_FILES[unit.name])
+    )
+    source.data = read_yaml(source.path, source.display, problems).data
+    complete = source.data is not None and validate(source, schema, problems)
+    if unit.name == "article.yml":
+        text_file = _source(data_dir, unit.files[1])
+        raw = read_text(text_file.path, text_file.display, problems)
+        complete = complete and raw is not None
+        if complete:
+            add_articles(ctx, source, text_file, ArticleText.from_raw(unit.article_id, raw))
+    elif complete:
+        if unit.article_id is None:
+            add(ctx, source)
+        else:
+            add(ctx, source, unit.article_id)
+    return UnitResult(
+        unit,
+        rows={
+            table: [tuple(row[name] for name in COLUMNS[table]) for row in rows]
+            for table, rows in ctx.rows.items()
+        },
+        problems=problems.items,
+        complete=complete,
+    )

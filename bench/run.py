@@ -1,0 +1,220 @@
+"""The benchmark: `make bench ARTICLES=N`. Not a test; it measures and prints.
+
+Measures on one synthetic corpus (bench/generate.py): the full build (as a separate process,
+with its peak RSS summed over the process tree), the floor (the same files parsed with the
+C loader, then raw executemany and FTS5 inserts in one transaction), the anchor
+(yaml-to-sqlite's method: pure-Python yaml.safe_load + sqlite-utils upsert_all), an
+incremental rebuild after editing one article, and search latency through a live
+`datasette -i` with inspect data. The last line printed is one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import sqlite_utils
+import yaml
+
+from article_dataset.serving import serve_command
+from bench.generate import generate
+from tests.server import free_port, running
+
+ROOT = Path(__file__).resolve().parent.parent
+SEARCH_TERMS = ["detained", "beaten", "Almaty", "wrong", "released", "people", "Astana", "case"]
+
+
+def data_files(data: Path) -> list[Path]:
+    return sorted(data.rglob("*.yml"))
+
+
+def floor(data: Path, db_path: Path) -> float:
+    """Parse every file with the C loader; insert records and article text raw, with FTS5."""
+    started = time.perf_counter()
+    connection = sqlite3.connect(db_path)
+    connection.execute("create table records (file text, id text, body text)")
+    connection.execute("create table texts (article text, line text)")
+    connection.execute("create virtual table texts_fts using fts5(line, tokenize='porter')")
+    with connection:
+        for path in data_files(data):
+            loaded = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+            records = loaded if isinstance(loaded, list) else [loaded]
+            connection.executemany(
+                "insert into records values (?, ?, ?)",
+                ((path.name, str(r.get("id")), repr(r)) for r in records),
+            )
+        for source in sorted(data.glob("articles/*/source.txt")):
+            lines = [(source.parent.name, line) for line in source.read_text().splitlines()]
+            connection.executemany("insert into texts values (?, ?)", lines)
+            connection.executemany(
+                "insert into texts_fts (line) values (?)", ((line,) for _, line in lines)
+            )
+    connection.close()
+    return time.perf_counter() - started
+
+
+def anchor(data: Path, db_path: Path) -> float:
+    """yaml-to-sqlite's method on the same records: safe_load (pure Python) + upsert_all."""
+    started = time.perf_counter()
+    db = sqlite_utils.Database(db_path)
+    for path in data_files(data):
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        records = loaded if isinstance(loaded, list) else [loaded]
+        rows = [{k: v for k, v in r.items()} for r in records]
+        db[path.stem].upsert_all(rows, pk="id", alter=True)
+    db.close()
+    return time.perf_counter() - started
+
+
+def tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(fields[1]), []).append(int(entry))
+            except (OSError, IndexError):
+                continue
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        stack.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total
+
+
+def timed_build(data: Path, db_path: Path, *extra: str) -> tuple[float, float]:
+    """Seconds and peak RSS (MB, whole process tree) of `build.py` as users run it."""
+    command = [sys.executable, str(ROOT / "build.py"), "--db", str(db_path), "--data", str(data)]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [*command, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss_kb(process.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - started
+    if process.returncode != 0:
+        raise RuntimeError(process.stderr.read().decode()[-3000:])
+    return elapsed, peak / 1024
+
+
+def edit_one_article(data: Path) -> None:
+    events = sorted(data.glob("articles/*/events.yml"))[len(list(data.glob("articles/*"))) // 2]
+    text = events.read_text(encoding="utf-8")
+    events.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+
+
+def search_latency(db_path: Path, queries: int) -> dict:
+    port = free_port()
+    with running(serve_command(db_path, port=port), port, timeout=120) as base:
+        tables = [
+            row["name"]
+            for row in httpx.get(f"{base}/article.json", timeout=60).json()["tables"]
+            if row.get("fts_table")
+        ]
+        per_table, across = [], []
+        with httpx.Client(base_url=base, timeout=60) as client:
+            for number in range(queries):
+                term = SEARCH_TERMS[number % len(SEARCH_TERMS)]
+                table = tables[number % len(tables)]
+                started = time.perf_counter()
+                response = client.get(f"/article/{table}.json", params={"_search": term})
+                response.raise_for_status()
+                per_table.append(time.perf_counter() - started)
+
+        async def search_all(term: str) -> float:
+            # What datasette-search-all's page does: load it, then query each table at once.
+            async with httpx.AsyncClient(base_url=base, timeout=60) as client:
+                started = time.perf_counter()
+                (await client.get("/-/search", params={"q": term})).raise_for_status()
+                responses = await asyncio.gather(
+                    *(
+                        client.get(f"/article/{t}.json", params={"_search": term, "_size": 5})
+                        for t in tables
+                    )
+                )
+                for response in responses:
+                    response.raise_for_status()
+                return time.perf_counter() - started
+
+        for number in range(queries):
+            across.append(asyncio.run(search_all(SEARCH_TERMS[number % len(SEARCH_TERMS)])))
+
+    def percentile(values, p):
+        ordered = sorted(values)
+        return round(ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000, 1)
+
+    return {
+        "search_p50_ms": percentile(per_table, 0.5),
+        "search_p95_ms": percentile(per_table, 0.95),
+        "search_all_p95_ms": percentile(across, 0.95),
+        "search_mean_ms": round(statistics.fmean(per_table) * 1000, 1),
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="keep the corpus and databases here")
+    args = parser.parse_args(argv)
+    random.seed(1)
+    with tempfile.TemporaryDirectory() as temporary:
+        work = args.keep or Path(temporary)
+        work.mkdir(parents=True, exist_ok=True)
+        data = work / "data"
+        if not data.exists():
+            generate(data, args.articles)
+        size_mb = sum(p.stat().st_size for p in data.rglob("*") if p.is_file()) / 1e6
+        print(f"corpus: {args.articles} articles, {size_mb:.1f} MB", flush=True)
+        for name in ("floor.db", "anchor.db", "article.db"):
+            (work / name).unlink(missing_ok=True)
+        floor_s = floor(data, work / "floor.db")
+        print(f"floor: {floor_s:.2f} s", flush=True)
+        anchor_s = anchor(data, work / "anchor.db")
+        print(f"anchor: {anchor_s:.2f} s", flush=True)
+        build_s, peak_mb = timed_build(data, work / "article.db")
+        print(f"build: {build_s:.2f} s, peak RSS {peak_mb:.0f} MB", flush=True)
+        edit_one_article(data)
+        incremental_s, _ = timed_build(data, work / "article.db")
+        print(f"incremental after one edit: {incremental_s:.2f} s", flush=True)
+        search = search_latency(work / "article.db", args.queries)
+        print(f"search: {search}", flush=True)
+    result = {
+        "articles": args.articles,
+        "build_s": round(build_s, 3),
+        "floor_s": round(floor_s, 3),
+        "build_ratio": round(build_s / floor_s, 3),
+        "anchor_s": round(anchor_s, 3),
+        "anchor_ratio": round(anchor_s / build_s, 3),
+        "incremental_s": round(incremental_s, 3),
+        "peak_rss_mb": round(peak_mb, 1),
+        "search_p50_ms": search["search_p50_ms"],
+        "search_p95_ms": search["search_p95_ms"],
+        "search_all_p95_ms": search["search_all_p95_ms"],
+    }
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

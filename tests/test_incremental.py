@@ -1,0 +1,191 @@
+"""Incremental builds give exactly what a full build gives, after edits, additions, deletions."""
+
+from __future__ import annotations
+
+import random
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+import yaml
+
+from article_dataset import BuildError, build
+from article_dataset.tables import ALL_TABLES
+from bench.generate import generate
+
+SEARCHES = ["detained", "wrong", "people", "district"]
+
+
+def table_rows(db_path: Path) -> dict[str, list[tuple]]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return {
+            table.name: connection.execute(
+                f"select * from [{table.name}] order by {', '.join(table.pk)}"
+            ).fetchall()
+            for table in ALL_TABLES
+        }
+    finally:
+        connection.close()
+
+
+def search_results(db_path: Path) -> dict:
+    connection = sqlite3.connect(db_path)
+    try:
+        results = {}
+        for table in ALL_TABLES:
+            if not table.fts:
+                continue
+            # The FTS index agrees with its table (fails loudly otherwise).
+            connection.execute(
+                f"insert into [{table.name}_fts]([{table.name}_fts]) values ('integrity-check')"
+            )
+            for term in SEARCHES:
+                rows = connection.execute(
+                    f"select t.{table.pk[0]} from [{table.name}_fts] f join [{table.name}] t "
+                    f"on t.rowid = f.rowid where f.[{table.name}_fts] match ? order by 1",
+                    (term,),
+                ).fetchall()
+                results[(table.name, term)] = rows
+        return results
+    finally:
+        connection.close()
+
+
+def assert_same_as_full_build(incremental: Path, data: Path, tmp_path: Path) -> None:
+    full = tmp_path / "full.db"
+    full.unlink(missing_ok=True)
+    build(full, data, full=True)
+    expected, actual = table_rows(full), table_rows(incremental)
+    for table in expected:
+        assert actual[table] == expected[table], table
+    assert search_results(incremental) == search_results(full)
+
+
+@pytest.fixture
+def corpus(tmp_path):
+    """A synthetic corpus of 12 articles; the last 2 are quoted by no registry record."""
+    data = generate(tmp_path / "data", 12, seed=7, unregistered=2)
+    spare = tmp_path / "spare"
+    spare.mkdir()
+    return data, spare
+
+
+def edit_text(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+CHANGES = ["title", "figure", "registry", "headline", "remove", "restore"]
+
+
+def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> str:
+    articles = sorted(p for p in (data / "articles").iterdir())
+    article = rng.choice(articles)
+    if choice == "title":
+        edit_text(article / "events.yml", "title: ", f"title: Edited {rng.randrange(999)} ")
+    elif choice == "figure":
+        edit_text(article / "figures.yml", "unit: people", "unit: persons")
+    elif choice == "registry":
+        edit_text(
+            data / "registry" / "actors.yml", "(made up", f"(edited {rng.randrange(999)}, made up"
+        )
+    elif choice == "headline":
+        # Moves every offset in the article: its quotes are located again, registry ones too.
+        meta = yaml.safe_load((article / "article.yml").read_text(encoding="utf-8"))
+        old = meta["title"]
+        meta["title"] = meta["uncited"][0]["quote"] = new = old.replace("Synthetic", "Revised", 1)
+        (article / "article.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
+        edit_text(article / "source.txt", old, new)
+    elif choice == "remove":
+        movable = [p for p in articles if p.name in ("synthetic-00010", "synthetic-00011")]
+        if movable:
+            shutil.move(str(movable[0]), spare / movable[0].name)
+    else:
+        for folder in sorted(spare.iterdir()):
+            shutil.move(str(folder), data / "articles" / folder.name)
+    return choice
+
+
+def test_incremental_equals_full_after_random_changes(corpus, tmp_path):
+    data, spare = corpus
+    db = tmp_path / "article.db"
+    assert build(db, data).mode == "full"
+    rng = random.Random(2024)
+    changes = CHANGES * 2
+    rng.shuffle(changes)
+    done = []
+    for choice in changes:
+        random_edit(data, spare, rng, choice)
+        done.append((choice, build(db, data).mode))
+        assert_same_as_full_build(db, data, tmp_path)
+    assert {choice for choice, mode in done if mode == "incremental"} == set(CHANGES), done
+
+
+def test_incremental_reads_only_changed_files(corpus, tmp_path):
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    assert build(db, data).mode == "up to date"
+    edit_text(data / "articles" / "synthetic-00003" / "events.yml", "title: ", "title: Edited ")
+    report = build(db, data)
+    assert (report.mode, report.files_read) == ("incremental", 1)
+    # Touched but unchanged: hashed, found equal, nothing rewritten.
+    (data / "articles" / "synthetic-00004" / "cases.yml").touch()
+    before = db.stat().st_mtime_ns
+    assert build(db, data).mode == "up to date"
+    assert db.stat().st_mtime_ns == before
+
+
+def test_removing_a_quoted_article_is_refused_incrementally(corpus, tmp_path):
+    data, spare = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    before = db.read_bytes()
+    shutil.move(str(data / "articles" / "synthetic-00001"), spare / "synthetic-00001")
+    with pytest.raises(BuildError) as error:
+        build(db, data)
+    assert "unknown article 'synthetic-00001'" in str(error.value) or "unknown articles id" in str(
+        error.value
+    )
+    assert db.read_bytes() == before
+
+
+def test_incremental_build_catches_a_duplicate_id_in_another_file(corpus, tmp_path):
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    edit_text(
+        data / "articles" / "synthetic-00002" / "events.yml",
+        "id: synthetic-00002-event-0\n",
+        "id: synthetic-00001-event-0\n",
+    )
+    with pytest.raises(BuildError) as error:
+        build(db, data)
+    message = str(error.value)
+    assert "duplicate id 'synthetic-00001-event-0' in events" in message
+    assert "first defined at data/articles/synthetic-00001/events.yml" in message
+
+
+def test_second_article_shares_the_registry(tmp_path):
+    """Two articles in one build: the seed and a small made-up fixture that cites the same
+    people and places (never shipped: it lives in tests/fixtures)."""
+    root = Path(__file__).resolve().parent
+    data = tmp_path / "data"
+    shutil.copytree(root.parent / "data", data)
+    shutil.copytree(root / "fixtures" / "second-article", data / "articles" / "second-article")
+    db = tmp_path / "article.db"
+    report = build(db, data)
+    assert report.counts["articles"] == 2
+    connection = sqlite3.connect(db)
+    shared = connection.execute(
+        """select distinct e.article_id from event_actors ea join events e on e.id = ea.event_id
+           where ea.actor_id = 'timur-danebaev' order by 1"""
+    ).fetchall()
+    assert shared == [("second-article",), ("torture-video-kazakhstan",)]
+    places = connection.execute(
+        "select distinct article_id from events where place_id = 'atbasar-jail-no-1' order by 1"
+    ).fetchall()
+    assert places == [("second-article",), ("torture-video-kazakhstan",)]
