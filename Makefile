@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8001
 INPUTS := build.py $(shell find article_dataset data -type f -not -name '*.pyc' 2>/dev/null)
 
-.PHONY: setup build serve test lint format metadata docs export load clean
+.PHONY: setup build serve test lint format metadata docs export load bench clean
 
 setup: $(STAMP)
 
@@ -50,3 +50,7 @@ export: article.db
 
 load: $(STAMP)
 	$(PY) -m bench.load --clients 50 --seconds 60 --out bench/load-results.md
+
+ARTICLES ?= 1000
+bench: $(STAMP)
+	$(PY) -m bench.run --articles $(ARTICLES)

@@ -30,7 +30,7 @@ from .database import (
 from .metadata import embedded_metadata_rows
 from .problems import BuildError, Problems
 from .tables import ALL_TABLES
-from .units import Unit, compile_unit, discover
+from .units import Unit, compile_unit, discover, warm_up
 
 CODE_KEY = "(code)"
 # Below this many units a process pool costs more than it saves.
@@ -78,8 +78,7 @@ def build(db_path: Path | str, data_dir: Path | str, full: bool = False) -> Buil
     """Build article.db from the data folder, or raise BuildError and leave db_path alone."""
     db_path, data_dir = Path(db_path), Path(data_dir)
     problems = Problems()
-    units = discover(data_dir, problems)
-    stats = {f: _stat(data_dir / f) for unit in units for f in unit.files}
+    units, stats = discover(data_dir, problems)
     previous = None if full else _previous_state(db_path)
     if previous is None:
         return _full_build(db_path, data_dir, units, stats, problems)
@@ -161,6 +160,7 @@ def _compile_all(data_dir: Path, units: list[Unit]):
     if len(units) < PARALLEL_FROM_UNITS or workers < 2:
         yield from map(compile_one, units)
         return
+    warm_up()  # compiled once here, inherited by every forked worker
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(compile_one, units, chunksize=16)
@@ -222,14 +222,6 @@ def _counts(connection) -> dict[str, int]:
         "SELECT count(*) FROM sentences WHERE uncited_reason IS NOT NULL"
     ).fetchone()[0]
     return counts
-
-
-def _stat(path: Path) -> tuple[int, int]:
-    try:
-        stat = path.stat()
-    except OSError:
-        return (-1, -1)
-    return (stat.st_size, stat.st_mtime_ns)
 
 
 def _sha256(path: Path) -> str:

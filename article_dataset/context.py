@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 
 from .dates import date_fields
 from .load import SourceFile
@@ -14,6 +15,12 @@ from .problems import Problems
 from .schema import TABLES, Table
 from .tables_evidence import EVIDENCE_OWNER
 from .text import ArticleText
+
+
+@cache
+def _inputs(table_name: str) -> list[tuple[str, str]]:
+    """(column, YAML key) of the columns a curator writes."""
+    return [(column.name, column.yaml_key) for column in TABLES[table_name].input_columns]
 
 
 @dataclass
@@ -29,13 +36,8 @@ class Context:
     def add_record(self, table_name: str, source: SourceFile, record: dict, **computed) -> dict:
         """One row from a curated record: its input columns, dates and the computed values."""
         table = TABLES[table_name]
-        row = {}
-        for column in table.columns:
-            key = column.yaml_key
-            if key is None:
-                row[column.name] = computed.get(column.name)
-            else:
-                row[column.name] = record.get(key)
+        row = {name: record.get(key) for name, key in _inputs(table_name)}
+        row.update(computed)
         if "date_start" in row:
             self._add_dates(table, row, source, record)
         self.add_row(table_name, row, source, record)
@@ -55,7 +57,6 @@ class Context:
             row["source_file"] = source.relative
             row["source_line"] = line or getattr(node, "line", 0)
         key = tuple(row[name] for name in table.pk)
-        origin = f"{source.display}:{getattr(node, 'line', 0)}"
         earlier = self.origins.get((table_name, key))
         if earlier is not None:
             single = len(key) == 1
@@ -70,7 +71,7 @@ class Context:
             if single:
                 self.duplicates.add((table_name, key[0]))
             return
-        self.origins[(table_name, key)] = origin
+        self.origins[(table_name, key)] = f"{source.display}:{getattr(node, 'line', 0)}"
         self.rows[table_name].append(row)
 
     def _of_duplicate(self, table: Table, row: dict) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 
-from jsonschema import Draft202012Validator
+import fastjsonschema
 
 from .load import SourceFile
 from .problems import Problems
@@ -52,8 +52,27 @@ def list_of(item_schema: dict) -> dict:
     return {"type": "array", "items": item_schema}
 
 
+_FAST_VALIDATORS: dict[int, object] = {}  # by id(): the schemas are module constants
+
+
+def fast_validator(schema: dict):
+    if id(schema) not in _FAST_VALIDATORS:
+        _FAST_VALIDATORS[id(schema)] = fastjsonschema.compile(schema)
+    return _FAST_VALIDATORS[id(schema)]
+
+
 def validate(source: SourceFile, schema: dict, problems: Problems) -> bool:
-    """Report every schema error of a file at its line; True if there were none."""
+    """Report every schema error of a file at its line; True if there were none.
+
+    fastjsonschema (generated code, ~20x faster) answers for valid files; only a file it
+    rejects goes through jsonschema, which lists every error with its path for the lines."""
+    try:
+        fast_validator(schema)(source.data)
+        return True
+    except fastjsonschema.JsonSchemaException:
+        pass
+    from jsonschema import Draft202012Validator  # only on the error path: a slow import
+
     errors = sorted(
         Draft202012Validator(schema).iter_errors(source.data), key=lambda e: list(e.absolute_path)
     )

@@ -37,7 +37,8 @@ ARTICLES = declare(
 PARAGRAPHS = declare(
     Table(
         "paragraphs",
-        "The lines of the cleaned article text, in order.",
+        "The lines of the cleaned article text, in order. (Search their text through "
+        "sentences, which hold the same words.)",
         (
             computed("id", str, "Article id and paragraph number."),
             ARTICLE_ID,
@@ -49,7 +50,6 @@ PARAGRAPHS = declare(
         ),
         label="text",
         sort="id",
-        fts=("text",),
     )
 )
 

@@ -38,7 +38,6 @@ EVIDENCE = declare(
         ),
         label="quote",
         sort="id",
-        fts=("quote",),
         checks=(f"{_ONE_OWNER} = 1", "char_end > char_start"),
         record=tuple(EVIDENCE_OWNER.values()),
     )

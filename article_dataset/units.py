@@ -6,12 +6,13 @@ so a unit can be compiled alone, in any process, and replaced alone in an increm
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from .context import Context
-from .inputs import validate
+from .inputs import fast_validator, validate
 from .load import SourceFile, read_text, read_yaml
 from .problems import Problem, Problems
 from .tables import ALL_TABLES
@@ -60,22 +61,26 @@ class UnitResult:
     complete: bool = False  # read and valid: every record it holds has its rows
 
 
-def discover(data_dir: Path, problems: Problems) -> list[Unit]:
-    """Every unit in a fixed order (registry, then articles by folder); missing and
-    unexpected files are problems."""
-    units = []
+def discover(data_dir: Path, problems: Problems) -> tuple[list[Unit], dict[str, tuple]]:
+    """Every unit in a fixed order (registry, then articles by folder), and (size, mtime_ns)
+    of each of their files; missing and unexpected files are problems."""
+    units, stats = [], {}
+    registry = _listing(data_dir / "registry")
     for name in REGISTRY_FILES:
-        if (data_dir / "registry" / name).exists():
+        if name in registry:
             units.append(Unit((f"registry/{name}",)))
+            stats[f"registry/{name}"] = registry[name]
         else:
             problems.add(f"{data_dir.name}/registry/{name}", 0, "required registry file is missing")
-    folders = sorted(p for p in (data_dir / "articles").glob("*") if p.is_dir())
+    articles = data_dir / "articles"
+    folders = sorted(e.name for e in _entries(articles) if e.is_dir())
     if not folders:
         problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
     for folder in folders:
-        prefix = f"articles/{folder.name}"
-        present = {path.name for path in folder.iterdir()}
-        for name in sorted(present - ARTICLE_FILES):
+        prefix = f"articles/{folder}"
+        present = _listing(articles / folder)
+        stats.update({f"{prefix}/{name}": stat for name, stat in present.items()})
+        for name in sorted(set(present) - ARTICLE_FILES):
             expected = ", ".join(sorted(ARTICLE_FILES))
             problems.add(
                 f"{data_dir.name}/{prefix}/{name}", 0, f"unexpected file; expected: {expected}"
@@ -84,13 +89,32 @@ def discover(data_dir: Path, problems: Problems) -> list[Unit]:
         for name in missing:
             problems.add(f"{data_dir.name}/{prefix}/{name}", 0, "required file is missing")
         if not missing:
-            units.append(Unit((f"{prefix}/article.yml", f"{prefix}/source.txt"), folder.name))
+            units.append(Unit((f"{prefix}/article.yml", f"{prefix}/source.txt"), folder))
         units.extend(
-            Unit((f"{prefix}/{name}",), folder.name)
-            for name in ARTICLE_RECORD_FILES
-            if name in present
+            Unit((f"{prefix}/{name}",), folder) for name in ARTICLE_RECORD_FILES if name in present
         )
-    return units
+    files = {f for unit in units for f in unit.files}
+    return units, {path: stat for path, stat in stats.items() if path in files}
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    try:
+        with os.scandir(folder) as entries:
+            return list(entries)
+    except OSError:
+        return []
+
+
+def _listing(folder: Path) -> dict[str, tuple[int, int]]:
+    """{name: (size, mtime_ns)} of a folder's entries; a folder gives (-1, -1)."""
+    listing = {}
+    for entry in _entries(folder):
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        listing[entry.name] = (-1, -1) if entry.is_dir() else (stat.st_size, stat.st_mtime_ns)
+    return listing
 
 
 def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
@@ -111,6 +135,14 @@ def _parsed_article(path: Path, _mtime_ns: int, _size: int, article_id: str):
     return None if text is None else ArticleText.from_raw(article_id, text)
 
 
+def warm_up() -> None:
+    """Compile the validators before worker processes fork from this one."""
+    for schema in [ARTICLE_FILE_SCHEMA] + [
+        s for s, _ in (*REGISTRY_FILES.values(), *ARTICLE_RECORD_FILES.values())
+    ]:
+        fast_validator(schema)
+
+
 def _source(data_dir: Path, relative: str) -> SourceFile:
     return SourceFile(data_dir / relative, f"{data_dir.name}/{relative}", relative=relative)
 
@@ -118,7 +150,14 @@ def _source(data_dir: Path, relative: str) -> SourceFile:
 def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
     """Read, validate and turn one unit into rows; problems are those of this unit alone."""
     problems = Problems()
-    ctx = Context(article_text=lambda article_id: _article_text(data_dir, article_id))
+    texts: dict[str, ArticleText | None] = {}
+
+    def article_text(article_id: str) -> ArticleText | None:
+        if article_id not in texts:
+            texts[article_id] = _article_text(data_dir, article_id)
+        return texts[article_id]
+
+    ctx = Context(article_text=article_text)
     ctx.problems = problems
     source = _source(data_dir, unit.files[0])
     schema, add = (
@@ -142,7 +181,7 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
     return UnitResult(
         unit,
         rows={
-            table: [tuple(row[name] for name in COLUMNS[table]) for row in rows]
+            table: [tuple(map(row.get, COLUMNS[table])) for row in rows]
             for table, rows in ctx.rows.items()
         },
         problems=problems.items,
