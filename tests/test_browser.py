@@ -166,3 +166,54 @@ def test_places_map_has_markers(page):
     expect(markers.first).to_be_visible()
     assert markers.count() >= 1
     shot(page, "11-places-map.png")
+
+
+HOSTILE = '<script>window.__xss = 1</script><img src="x" onerror="window.__xss = 2">'
+
+
+@pytest.fixture(scope="module")
+def hostile_server(tmp_path_factory):
+    """The make-serve command on a database whose records hold markup in their text."""
+    import shutil
+
+    from article_dataset import build
+    from article_dataset.serving import serve_command
+
+    folder = tmp_path_factory.mktemp("hostile")
+    data = folder / "data"
+    shutil.copytree(ROOT / "data", data)
+    actors = data / "registry" / "actors.yml"
+    text = actors.read_text(encoding="utf-8")
+    marker = "- id: timur-danebaev\n"
+    record = text[text.index(marker) :]
+    description = record[record.index("  description: ") :].split("\n", 1)[0]
+    hostile = f"  description: '{HOSTILE} (hostile test text)'"
+    actors.write_text(text.replace(description, hostile, 1), encoding="utf-8")
+    db = folder / "article.db"
+    build(db, data)
+    port = free_port()
+    with running(serve_command(db, port=port), port) as base:
+        yield base
+
+
+def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_server):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(base_url=hostile_server)
+    context.route(
+        "**/*",
+        lambda route: (
+            route.continue_() if route.request.url.startswith(hostile_server) else route.abort()
+        ),
+    )
+    page = context.new_page()
+    try:
+        for path in ("/article/actors/timur-danebaev", "/article/actors?_search=hostile"):
+            page.goto(path)
+            expect(page.get_by_text("(hostile test text)").first).to_be_visible()
+            assert page.evaluate("window.__xss") is None, path
+            assert "<script>window.__xss" in page.inner_text("body")
+            assert page.locator("img[onerror]").count() == 0
+        shot(page, "12-hostile-text-inert.png")
+    finally:
+        context.close()
