@@ -1,19 +1,17 @@
 """The build as a function of (database path, data folder): YAML → validate → rows → SQLite.
 
-A full build compiles every unit (in parallel when there are many) and writes a new file. When
-article.db exists and was built by the same code, the build is incremental: only units whose
-files' content hashes changed are read again, their rows replaced in a copy of the database,
-and the checks run on what changed. Either way the result replaces article.db atomically,
-and bad input leaves it untouched.
+A full build compiles every unit (in parallel when there are many) into a new file that
+replaces article.db by an atomic rename. When article.db exists and was built by the same
+code, the build is incremental: only units whose files' content hashes changed are read
+again and their rows replaced, in one SQLite transaction on article.db itself, and the checks
+run on what changed. Either way bad input leaves article.db byte-identical.
 """
 
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import sqlite3
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -26,6 +24,7 @@ from .database import (
     finish_new_database,
     insert_rows,
     replacing,
+    updating,
 )
 from .metadata import embedded_metadata_rows
 from .problems import BuildError, Problems
@@ -77,6 +76,7 @@ class BuildReport:
 def build(db_path: Path | str, data_dir: Path | str, full: bool = False) -> BuildReport:
     """Build article.db from the data folder, or raise BuildError and leave db_path alone."""
     db_path, data_dir = Path(db_path), Path(data_dir)
+    recover(db_path)
     problems = Problems()
     units, stats = discover(data_dir, problems)
     previous = None if full else _previous_state(db_path)
@@ -87,7 +87,7 @@ def build(db_path: Path | str, data_dir: Path | str, full: bool = False) -> Buil
 
 def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
     hashes = {path: _sha256(data_dir / path) for path in stats}
-    with replacing(db_path, start_from_current=False) as connection:
+    with replacing(db_path) as connection:
         create_tables(connection)
         if _insert_units(connection, data_dir, units, problems):
             check(connection, Scope(), data_dir, problems)
@@ -124,7 +124,8 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
         problems.raise_if_any()  # a missing or unexpected file is still a mistake
         return BuildReport("up to date", len(hashes))
     files = {f for unit in stale for f in unit.files} | removed_files
-    with replacing(db_path, start_from_current=True) as connection:
+    # In place, in one transaction: copying the database would cost O(corpus) per edit.
+    with updating(db_path) as connection:
         cited_before = _cited_articles(connection, files)
         removed = delete_files(connection, files)
         if _insert_units(connection, data_dir, stale, problems):
@@ -160,10 +161,24 @@ def _compile_all(data_dir: Path, units: list[Unit]):
     if len(units) < PARALLEL_FROM_UNITS or workers < 2:
         yield from map(compile_one, units)
         return
+    import multiprocessing  # only big builds need a pool: keep small ones' start-up short
+    from concurrent.futures import ProcessPoolExecutor
+
     warm_up()  # compiled once here, inherited by every forked worker
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
         yield from pool.map(compile_one, units, chunksize=16)
+
+
+def recover(db_path: Path) -> None:
+    """Roll back what a killed incremental build left half done (a hot journal), before
+    anything reads article.db or a new file is renamed over it and meets the old journal."""
+    if db_path.with_name(db_path.name + "-journal").exists():
+        connection = sqlite3.connect(db_path)
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
 
 
 def _previous_state(db_path: Path) -> dict[str, tuple] | None:

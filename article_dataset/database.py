@@ -4,7 +4,6 @@ and the atomic move into place."""
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -57,14 +56,12 @@ def remove_stray_temporaries(db_path: Path) -> None:
 
 
 @contextmanager
-def replacing(db_path: Path, start_from_current: bool):
-    """A connection to a temporary copy (or a new file) that replaces db_path only if the
-    block completes; otherwise db_path is untouched and the temporary file removed."""
+def replacing(db_path: Path):
+    """A connection to a new temporary file that replaces db_path only if the block
+    completes; otherwise db_path is untouched and the temporary file removed."""
     remove_stray_temporaries(db_path)
     temporary = temporary_path(db_path)
     try:
-        if start_from_current:
-            shutil.copyfile(db_path, temporary)
         connection = sqlite3.connect(temporary, isolation_level=None)
         try:
             # Nothing reads the temporary file until it is complete: no need to sync it, and
@@ -80,6 +77,25 @@ def replacing(db_path: Path, start_from_current: bool):
         os.replace(temporary, db_path)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+@contextmanager
+def updating(db_path: Path):
+    """A transaction on db_path itself: committed only if the block completes, rolled back
+    (to the same bytes) otherwise. SQLite's rollback journal makes it atomic: a build killed
+    midway leaves a hot journal that the next connection rolls back."""
+    connection = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = DELETE")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield connection
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
 
 
 def create_tables(connection: sqlite3.Connection) -> None:

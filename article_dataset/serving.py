@@ -7,6 +7,7 @@ these settings; the serving tests start the very same command.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -61,6 +62,18 @@ def serve_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> l
     return command
 
 
+def snapshot(db_path: Path) -> Path:
+    """A copy of the database for an immutable server: incremental builds update article.db
+    in place, which an immutable reader must never see. Restart to publish a new build."""
+    folder = db_path.parent / ".serving"
+    folder.mkdir(exist_ok=True)
+    target = folder / db_path.name
+    temporary = folder / f".{db_path.name}.{os.getpid()}.tmp"
+    shutil.copyfile(db_path, temporary)
+    os.replace(temporary, target)
+    return target
+
+
 def serve(db_path: Path, host: str, port: int) -> None:
-    command = serve_command(db_path, host, port)
+    command = serve_command(snapshot(db_path), host, port)
     os.execv(command[0], command)

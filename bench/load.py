@@ -127,7 +127,7 @@ def run_load(clients: int = 50, seconds: float = 60.0, rebuild: bool = True) -> 
 
             def rebuild_midway() -> None:
                 time.sleep(seconds / 2)
-                build(db, ROOT / "data")
+                build(db, ROOT / "data", full=True)  # a new file renamed over the served one
                 rebuilds.append(time.monotonic())
 
             rebuilder = threading.Thread(target=rebuild_midway, daemon=True)

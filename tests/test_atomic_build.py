@@ -106,3 +106,59 @@ def test_killed_build_leaves_the_database_whole(tmp_path):
     assert sorted(path.name for path in folder.iterdir()) == ["article.db"]
     assert integrity(db) == [("ok",)]
     assert db.read_bytes() == before
+
+
+def test_killed_incremental_build_is_rolled_back_or_complete(tmp_path):
+    """Incremental builds update article.db in place in one transaction: killed at any
+    moment, the next reader sees the old rows or the new ones, never a mixture."""
+    from article_dataset.build import recover
+    from bench.generate import generate
+
+    data = generate(tmp_path / "data", 40, seed=3)
+    db = tmp_path / "article.db"
+    first = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+        capture_output=True,
+        text=True,
+    )
+    assert first.returncode == 0, first.stderr
+    events = data / "articles" / "synthetic-00007" / "events.yml"
+    events.write_text(events.read_text(encoding="utf-8").replace("title: ", "title: New ", 1))
+    titles = "select count(*) from events where title like 'New %'"
+    killed = 0
+    for delay in (0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3):
+        build = subprocess.Popen(
+            [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(delay)
+        build.send_signal(signal.SIGKILL)
+        build.wait(timeout=60)
+        killed += build.returncode == -signal.SIGKILL
+        recover(db)  # what the next build does first: roll a hot journal back
+        assert integrity(db) == [("ok",)]
+        with sqlite3.connect(db) as connection:
+            new = connection.execute(titles).fetchone()[0]
+        assert new in (0, 1)
+        if new:  # that build completed: start again from the old state
+            events.write_text(
+                events.read_text(encoding="utf-8").replace("title: New ", "title: ", 1)
+            )
+            subprocess.run(
+                [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+                check=True,
+                capture_output=True,
+            )
+            events.write_text(
+                events.read_text(encoding="utf-8").replace("title: ", "title: New ", 1)
+            )
+    assert killed >= 3
+    final = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)],
+        capture_output=True,
+        text=True,
+    )
+    assert final.returncode == 0, final.stderr
+    with sqlite3.connect(db) as connection:
+        assert connection.execute(titles).fetchone()[0] == 1
