@@ -74,6 +74,12 @@ def replacing(db_path: Path):
                 connection.execute("COMMIT")
         finally:
             connection.close()
+        # On disk before the rename, so that a crash cannot leave a renamed but partial file.
+        descriptor = os.open(temporary, os.O_RDONLY)
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
         os.replace(temporary, db_path)
     finally:
         temporary.unlink(missing_ok=True)
