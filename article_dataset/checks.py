@@ -58,18 +58,22 @@ def check_references(connection, scope: Scope, data_dir: Path, problems: Problem
         for column in table.columns:
             if not column.references:
                 continue
-            where = f"t.[{column.name}] is not null and r.id is null"
-            if scope.files is not None:
-                where += (
-                    f" and (t.source_file in (select path from temp.scope_files) or "
-                    f"t.[{column.name}] in (select id from temp.scope_gone "
-                    f"where tbl = '{column.references}'))"
-                )
-            rows = connection.execute(
+            select = (
                 f"select t.source_file, t.source_line, {record_sql}, t.[{column.name}] "
                 f"from [{table.name}] t left join [{column.references}] r "
-                f"on r.id = t.[{column.name}] where {where}"
+                f"on r.id = t.[{column.name}] where t.[{column.name}] is not null and r.id is null"
             )
+            if scope.files is None:
+                rows = connection.execute(select)
+            else:
+                # Two indexed lookups, not one OR that would scan the whole table: the rows of
+                # the files read again, and the rows elsewhere pointing at ids now gone.
+                rows = connection.execute(
+                    f"{select} and t.source_file in (select path from temp.scope_files) "
+                    f"union {select} and t.[{column.name}] in "
+                    f"(select id from temp.scope_gone where tbl = ?)",
+                    (column.references,),
+                )
             for source_file, line, record_id, value in rows:
                 key = column.yaml_key or column.name
                 problems.add(
