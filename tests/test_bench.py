@@ -1,0 +1,38 @@
+"""The benchmark keeps working: a 20-article run prints its JSON line (figures not judged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+KEYS = {
+    "articles",
+    "build_s",
+    "floor_s",
+    "build_ratio",
+    "anchor_s",
+    "anchor_ratio",
+    "incremental_s",
+    "peak_rss_mb",
+    "search_p50_ms",
+    "search_p95_ms",
+    "search_all_p95_ms",
+}
+
+
+def test_short_benchmark_prints_every_figure():
+    run = subprocess.run(
+        [sys.executable, "-m", "bench.run", "--articles", "20", "--queries", "20"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(run.stdout.strip().splitlines()[-1])
+    assert set(result) == KEYS
+    assert result["articles"] == 20
+    assert all(isinstance(result[key], (int, float)) and result[key] > 0 for key in KEYS)
