@@ -50,3 +50,7 @@ def data_copy(tmp_path) -> Path:
     copy = tmp_path / "data"
     shutil.copytree(DATA, copy)
     return copy
+
+
+# The bad-input catalogue's fixtures (a good build, and a copy to break), for its two modules.
+from .bad_input_support import broken, good  # noqa: E402, F401
