@@ -9,9 +9,12 @@ run on what changed. Either way bad input leaves article.db byte-identical.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import sqlite3
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cache, partial
 from pathlib import Path
@@ -52,22 +55,24 @@ class BuildReport:
 
     @property
     def cited(self) -> int:
-        return self.sentences - self.waived
+        return self.counts.get("cited", 0)
 
     @property
     def coverage(self) -> float:
-        # Every sentence is cited or waived, or the build fails (checks.check_coverage).
-        return 100.0 if self.sentences else 0.0
+        covered = self.cited + self.waived
+        return 100.0 * covered / self.sentences if self.sentences else 0.0
 
     def __str__(self) -> str:
         lines = [f"{self.mode} build: {self.files_read} files read"]
         if self.counts:
             lines.append(
-                f"coverage: {self.sentences}/{self.sentences} sentences ({self.cited} cited, "
-                f"{self.waived} waived) = {self.coverage:.1f}%"
+                f"coverage: {self.cited + self.waived}/{self.sentences} sentences "
+                f"({self.cited} cited, {self.waived} waived) = {self.coverage:.1f}%"
             )
             tables = ", ".join(
-                f"{name} {count}" for name, count in self.counts.items() if name != "waived"
+                f"{name} {count}"
+                for name, count in self.counts.items()
+                if name not in ("waived", "cited")
             )
             lines.append(f"rows: {tables}")
         return "\n".join(lines)
@@ -76,13 +81,23 @@ class BuildReport:
 def build(db_path: Path | str, data_dir: Path | str, full: bool = False) -> BuildReport:
     """Build article.db from the data folder, or raise BuildError and leave db_path alone."""
     db_path, data_dir = Path(db_path), Path(data_dir)
-    recover(db_path)
-    problems = Problems()
-    units, stats = discover(data_dir, problems)
-    previous = None if full else _previous_state(db_path)
-    if previous is None:
-        return _full_build(db_path, data_dir, units, stats, problems)
-    return _incremental_build(db_path, data_dir, units, stats, previous, problems)
+    with _locked(db_path):
+        recover(db_path)
+        problems = Problems()
+        units, stats = discover(data_dir, problems)
+        previous = None if full else _previous_state(db_path)
+        if previous is None:
+            return _full_build(db_path, data_dir, units, stats, problems)
+        return _incremental_build(db_path, data_dir, units, stats, previous, problems)
+
+
+@contextmanager
+def _locked(db_path: Path):
+    """One build at a time per database: builds would delete each other's temporary files
+    or rename a new file over an open transaction."""
+    with open(db_path.with_name(db_path.name + ".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
@@ -129,7 +144,7 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
         cited_before = _cited_articles(connection, files)
         removed = delete_files(connection, files)
         if _insert_units(connection, data_dir, stale, problems):
-            kept = _ids_from(connection, files)
+            kept = _ids_from(connection)
             gone = {table: ids - kept.get(table, set()) for table, ids in removed.items()}
             articles = cited_before | _cited_articles(connection, files)
             articles |= {unit.article_id for unit in stale if unit.article_id}
@@ -137,9 +152,12 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
             check(connection, scope, data_dir, problems)
         problems.raise_if_any()
         for path in files - removed_files:
-            hashes.setdefault(path, _sha256(data_dir / path))
+            # Re-read only because a text it quotes changed: its own content is as recorded.
+            hashes.setdefault(
+                path, previous[path][0] if path in previous else _sha256(data_dir / path)
+            )
         _write_state(connection, stats, hashes, removed=removed_files)
-    return BuildReport("incremental", len(hashes))
+    return BuildReport("incremental", len(files - removed_files))
 
 
 def _insert_units(connection, data_dir: Path, units: list[Unit], problems: Problems) -> bool:
@@ -199,6 +217,10 @@ def _previous_state(db_path: Path) -> dict[str, tuple] | None:
 
 
 def _write_state(connection, stats, hashes, removed) -> None:
+    # A file changed in the same clock tick as it was read could keep its size and mtime:
+    # record no mtime for files this recent, so that the next build hashes them again.
+    recent = time.time_ns() - 2_000_000_000
+    stats = {p: (size, -1 if mtime >= recent else mtime) for p, (size, mtime) in stats.items()}
     connection.executemany("DELETE FROM _build_files WHERE path = ?", ((p,) for p in removed))
     connection.executemany(
         "INSERT OR REPLACE INTO _build_files VALUES (?, ?, ?, ?)",
@@ -207,7 +229,8 @@ def _write_state(connection, stats, hashes, removed) -> None:
     )
 
 
-def _ids_from(connection, files: set[str]) -> dict[str, set[str]]:
+def _ids_from(connection) -> dict[str, set[str]]:
+    """Ids of the rows now in the database from the files read again (temp.stale_files)."""
     ids = {}
     for table in ALL_TABLES:
         if table.tracked and table.pk == ("id",):
@@ -236,6 +259,9 @@ def _counts(connection) -> dict[str, int]:
     counts["waived"] = connection.execute(
         "SELECT count(*) FROM sentences WHERE uncited_reason IS NOT NULL"
     ).fetchone()[0]
+    counts["cited"] = connection.execute(
+        "SELECT count(*) FROM sentences WHERE id IN (SELECT sentence_id FROM evidence)"
+    ).fetchone()[0]
     return counts
 
 
@@ -248,10 +274,16 @@ def _sha256(path: Path) -> str:
 
 @cache
 def code_fingerprint() -> str:
-    """A hash of the build's own code: rows built by other code are rebuilt in full."""
+    """A hash of the build's own code and of the libraries that shape its rows: rows built
+    by other code are rebuilt in full."""
+    from importlib.metadata import version
+
     digest = hashlib.sha256()
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for package in ("sentencex", "pyyaml", "fastjsonschema", "jsonschema", "sqlite-utils"):
+        digest.update(f"{package}={version(package)}".encode())
+    digest.update(sqlite3.sqlite_version.encode())
     return digest.hexdigest()
 
 

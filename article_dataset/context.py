@@ -106,7 +106,7 @@ class Context:
             sentence, start = found
             row = {name: None for name in EVIDENCE_OWNER.values()}
             row.update(
-                id=f"{owner_column.removesuffix('_id')}-{owner_id}-{article_id}-{number}",
+                id=f"{owner_column.removesuffix('_id')}--{owner_id}--{article_id}--{number}",
                 article_id=article_id,
                 sentence_id=sentence.id,
                 quote=quote,

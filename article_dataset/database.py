@@ -97,7 +97,8 @@ def updating(db_path: Path):
         try:
             yield connection
         except BaseException:
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:  # SQLite may have rolled back already (disk full)
+                connection.execute("ROLLBACK")
             raise
         connection.execute("COMMIT")
     finally:
@@ -154,13 +155,15 @@ def insert_rows(
             for row in table_rows:
                 try:
                     connection.execute(statements[table_name], row)
-                except sqlite3.IntegrityError:
+                except sqlite3.IntegrityError as error:
                     table = TABLES[table_name]
-                    _report_duplicate(connection, table, row, data_name, problems, duplicated)
+                    _report_duplicate(
+                        connection, table, row, data_name, problems, duplicated, error
+                    )
     connection.execute("RELEASE unit")
 
 
-def _report_duplicate(connection, table: Table, row: tuple, data_name, problems, duplicated):
+def _report_duplicate(connection, table: Table, row: tuple, data_name, problems, duplicated, error):
     values = dict(zip((column.name for column in table.columns), row, strict=True))
     key = tuple(values[name] for name in table.pk)
     if len(key) == 1:
@@ -176,15 +179,20 @@ def _report_duplicate(connection, table: Table, row: tuple, data_name, problems,
     first = connection.execute(
         f"SELECT source_file, source_line FROM [{table.name}] WHERE {where}", key
     ).fetchone()
-    earlier = f"{data_name}/{first[0]}:{first[1]}" if first else "another file"
     record = next((values[name] for name in table.record or table.pk[:1] if values[name]), None)
+    if first is None:  # not a duplicate: another constraint; say which
+        message = f"cannot be stored in {table.name}: {error}"
+    else:
+        message = (
+            f"duplicate {'id' if len(key) == 1 else 'row'} {'/'.join(map(str, key))!r} in "
+            f"{table.name}; first defined at {data_name}/{first[0]}:{first[1]}"
+        )
     problems.add(
         f"{data_name}/{values['source_file']}",
         values["source_line"],
-        f"duplicate {'id' if len(key) == 1 else 'row'} {'/'.join(map(str, key))!r} in "
-        f"{table.name}; first defined at {earlier}",
+        message,
         record=record,
-        field="id" if len(key) == 1 else None,
+        field="id" if len(key) == 1 and first is not None else None,
     )
 
 

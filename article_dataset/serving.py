@@ -7,7 +7,7 @@ these settings; the serving tests start the very same command.
 from __future__ import annotations
 
 import os
-import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -69,7 +69,14 @@ def snapshot(db_path: Path) -> Path:
     folder.mkdir(exist_ok=True)
     target = folder / db_path.name
     temporary = folder / f".{db_path.name}.{os.getpid()}.tmp"
-    shutil.copyfile(db_path, temporary)
+    temporary.unlink(missing_ok=True)
+    # SQLite's backup reads a consistent state (and rolls back a killed build's journal).
+    source, copy = sqlite3.connect(db_path), sqlite3.connect(temporary)
+    try:
+        source.backup(copy)
+    finally:
+        copy.close()
+        source.close()
     os.replace(temporary, target)
     return target
 

@@ -25,7 +25,12 @@ EVIDENCE = declare(
         "record (one of the *_id columns is set) and lies inside one sentence; "
         "substr(articles.text, char_start + 1, char_end - char_start) = quote.",
         (
-            computed("id", str, "Owner kind, owner id, article id and quote number."),
+            computed(
+                "id",
+                str,
+                "Owner kind, owner id, article id and quote number, joined by -- (which no "
+                "slug contains, so ids cannot collide).",
+            ),
             computed("article_id", str, "The article quoted.", "articles"),
             computed("sentence_id", str, "The sentence holding the quote.", "sentences"),
             computed("quote", str, "The quote, character for character."),

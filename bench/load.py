@@ -2,10 +2,11 @@
 
     python -m bench.load [--clients 50] [--seconds 60] [--out bench/load-results.md]
 
-Starts `python -m article_dataset serve` (the command `make serve` runs) on a private copy of
-article.db, drives the clients over the home page, table and row pages, search, canned queries
-and JSON/CSV, rebuilds the database in place halfway through, and reports requests per second,
-latency percentiles, errors and torn reads. Bounded in time and in requests; loopback only.
+Builds a private article.db, starts Datasette on it with the settings `make serve` uses
+(immutable, inspect file, limits), drives the clients over the home page, table and row pages,
+search, canned queries and JSON/CSV, runs a full rebuild of the same input renamed over the
+served file halfway through, and reports requests per second, latency percentiles, errors and
+torn reads (JSON rows that differ from the reference). Bounded in time and requests; loopback.
 """
 
 from __future__ import annotations

@@ -20,9 +20,12 @@ SEARCHES = ["detained", "wrong", "people", "district"]
 def table_rows(db_path: Path) -> dict[str, list[tuple]]:
     connection = sqlite3.connect(db_path)
     try:
+        # _build_files also records when each file was last seen: bookkeeping, not data.
+        columns = {"_build_files": "path, sha256, size"}
         return {
             table.name: connection.execute(
-                f"select * from [{table.name}] order by {', '.join(table.pk)}"
+                f"select {columns.get(table.name, '*')} from [{table.name}] "
+                f"order by {', '.join(table.pk)}"
             ).fetchall()
             for table in ALL_TABLES
         }
