@@ -27,6 +27,7 @@ from .database import (
     finish_new_database,
     insert_rows,
     replacing,
+    stage_files,
     updating,
 )
 from .metadata import embedded_metadata_rows
@@ -141,12 +142,13 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
     files = {f for unit in stale for f in unit.files} | removed_files
     # In place, in one transaction: copying the database would cost O(corpus) per edit.
     with updating(db_path) as connection:
-        cited_before = _cited_articles(connection, files)
-        removed = delete_files(connection, files)
+        stage_files(connection, files)
+        cited_before = _cited_articles(connection)
+        removed = delete_files(connection)
         if _insert_units(connection, data_dir, stale, problems):
             kept = _ids_from(connection)
             gone = {table: ids - kept.get(table, set()) for table, ids in removed.items()}
-            articles = cited_before | _cited_articles(connection, files)
+            articles = cited_before | _cited_articles(connection)
             articles |= {unit.article_id for unit in stale if unit.article_id}
             scope = Scope(files=files, gone=gone, articles=articles)
             check(connection, scope, data_dir, problems)
@@ -242,10 +244,11 @@ def _ids_from(connection) -> dict[str, set[str]]:
     return ids
 
 
-def _cited_articles(connection, files: set[str]) -> set[str]:
-    marks = ", ".join("?" for _ in files)
+def _cited_articles(connection) -> set[str]:
+    """Articles quoted by the rows of the staged files."""
     rows = connection.execute(
-        f"SELECT DISTINCT article_id FROM evidence WHERE source_file IN ({marks})", list(files)
+        "SELECT DISTINCT article_id FROM evidence "
+        "WHERE source_file IN (SELECT path FROM temp.stale_files)"
     )
     return {row[0] for row in rows}
 

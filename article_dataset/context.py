@@ -1,6 +1,7 @@
 """The rows one input file gives, with the problems found in it alone.
 
-Checks that span files (references, duplicate ids, coverage) run in SQL: see checks.py."""
+Duplicate ids (within a file or across files) are found when the rows are inserted
+(database.insert_rows); references and coverage are checked in SQL (checks.py)."""
 
 from __future__ import annotations
 
@@ -30,8 +31,6 @@ class Context:
     article_text: Callable[[str], ArticleText | None]
     problems: Problems = field(default_factory=Problems)
     rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
-    origins: dict[tuple[str, str], str] = field(default_factory=dict)
-    duplicates: set[tuple[str, str]] = field(default_factory=set)
 
     def add_record(self, table_name: str, source: SourceFile, record: dict, **computed) -> dict:
         """One row from a curated record: its input columns, dates and the computed values."""
@@ -56,32 +55,7 @@ class Context:
         if table.tracked:
             row["source_file"] = source.relative
             row["source_line"] = line or getattr(node, "line", 0)
-        key = tuple(row[name] for name in table.pk)
-        earlier = self.origins.get((table_name, key))
-        if earlier is not None:
-            single = len(key) == 1
-            if not self._of_duplicate(table, row):
-                self.problems.at(
-                    source,
-                    node,
-                    f"duplicate {'id' if single else 'row'} {'/'.join(map(str, key))!r} in "
-                    f"{table_name}; first defined at {earlier}",
-                    field="id" if single else None,
-                )
-            if single:
-                self.duplicates.add((table_name, key[0]))
-            return
-        self.origins[(table_name, key)] = f"{source.display}:{getattr(node, 'line', 0)}"
         self.rows[table_name].append(row)
-
-    def _of_duplicate(self, table: Table, row: dict) -> bool:
-        """A row that belongs to a record whose duplicate id is already reported (its names,
-        evidence, actors): the same mistake again, not another one."""
-        return any(
-            (column.references, row.get(column.name)) in self.duplicates
-            for column in table.columns
-            if column.field is None and column.references
-        )
 
     def cite(self, owner_table, owner_id, quotes, article_id, source, node) -> None:
         """Evidence rows for a record: each quote located in its article's sentences."""

@@ -196,11 +196,15 @@ def _report_duplicate(connection, table: Table, row: tuple, data_name, problems,
     )
 
 
-def delete_files(connection: sqlite3.Connection, files: set[str]) -> dict[str, set[str]]:
-    """Remove every row that came from these files; returns the removed ids per table."""
+def stage_files(connection: sqlite3.Connection, files: set[str]) -> None:
+    """temp.stale_files: the files whose rows an incremental build replaces."""
     connection.execute("CREATE TEMP TABLE IF NOT EXISTS stale_files (path TEXT PRIMARY KEY)")
     connection.execute("DELETE FROM temp.stale_files")
     connection.executemany("INSERT INTO temp.stale_files VALUES (?)", ((f,) for f in files))
+
+
+def delete_files(connection: sqlite3.Connection) -> dict[str, set[str]]:
+    """Remove every row that came from the staged files; returns the removed ids per table."""
     removed: dict[str, set[str]] = {}
     for table in ALL_TABLES:
         if not table.tracked:
