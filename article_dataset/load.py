@@ -42,8 +42,27 @@ class _BadValue(yaml.MarkedYAMLError):
     field = None
 
 
+_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+
+
 class _Loader(_BaseLoader):
-    pass
+    """PyYAML's safe loader with shortcuts for what curated files are made of, strings: they
+    are most of the nodes, and the generic machinery costs more than parsing them in C."""
+
+    def construct_object(self, node, deep=False):
+        if node.__class__ is yaml.ScalarNode and node.tag == _STR:
+            return node.value  # what construct_yaml_str returns, without the bookkeeping
+        return super().construct_object(node, deep)
+
+    def resolve(self, kind, value, implicit):
+        # Only a plain scalar whose first character starts some implicit type (null, bool,
+        # int, float, ...) needs the regular expressions; with no path resolvers declared,
+        # everything else gets the default tag of its kind.
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value[:1] in self._typed_first_characters:
+                return super().resolve(kind, value, implicit)
+            return _STR
+        return super().resolve(kind, value, implicit)
 
 
 def _construct_mapping(loader, node):
@@ -115,6 +134,8 @@ _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
+_Loader._typed_first_characters = frozenset(_Loader.yaml_implicit_resolvers)
+assert None not in _Loader.yaml_implicit_resolvers and not _Loader.yaml_path_resolvers
 
 
 @dataclass
