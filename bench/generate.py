@@ -22,6 +22,39 @@ VERBS = ["detained", "questioned", "beaten", "released", "charged", "fined", "se
 CITIES = ["Almaty", "Astana", "Atbasar", "Semey", "Aktobe", "Oral", "Taraz", "Kostanay"]
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August"]
 EVENTS, STATEMENTS, FIGURES = 20, 20, 10
+# Varied wording, so that no word is in every statement, figure, case or charge: in the real
+# article the commonest topical word ("prison") is in 11 of 59 sentences. A corpus where
+# one word is in every row would measure a search nobody makes.
+QUOTES = [
+    "We did nothing wrong",
+    "The officers acted within the law",
+    "He was beaten in the detention center",
+    "My son was tortured until he confessed",
+    "The investigation is still open",
+    "No one has been punished for this",
+    "We demand an independent inquiry",
+    "The video shows what happens in our prisons",
+    "They threatened my family",
+    "The prosecutor refused to register the complaint",
+    "Our client has been released",
+    "The court ignored the evidence",
+]
+FIGURE_FORMS = [  # (unit, what, sentence after the number)
+    ("people", "people held", "people were held in {place}"),
+    ("prisoners", "prisoners in the colony", "prisoners were in the colony near {place}"),
+    ("complaints", "complaints filed", "complaints were filed in {place}"),
+    ("days", "days in pretrial detention", "days were spent in pretrial detention in {place}"),
+    ("officers", "officers questioned", "officers were questioned in {place}"),
+]
+CHARGES = [
+    "abuse of office",
+    "torture",
+    "exceeding official powers",
+    "hooliganism",
+    "spreading false information",
+    "participation in mass riots",
+]
+CASE_TITLES = ["Prosecution of {name}", "Trial of {name}", "Criminal proceedings against {name}"]
 
 
 def slug(text: str) -> str:
@@ -95,7 +128,7 @@ def article(
         events.append({k: v for k, v in event.items() if v is not None})
     for i in range(STATEMENTS):
         actor = cast[(i * 3) % len(cast)]
-        quote = f"We did nothing wrong in case {number}-{i}"
+        quote = QUOTES[random_.randrange(len(QUOTES))]
         text = sentence(f"“{quote},” said {actor['name']} (ref {number}-{EVENTS + i}).")
         statements.append(
             {
@@ -112,23 +145,25 @@ def article(
     for i in range(FIGURES):
         value = random_.randrange(2, 500)
         ref = f"(ref {number}-{EVENTS + STATEMENTS + i})"
-        text = sentence(f"At least {value} people were held in {sites[0]['name']} {ref}.")
+        unit, what, form = FIGURE_FORMS[i % len(FIGURE_FORMS)]
+        claim = f"At least {value} {form.format(place=sites[0]['name'])} {ref}"
+        sentence(f"{claim}.")
         figures.append(
             {
                 "id": f"{article_id}-figure-{i}",
                 "value": value,
-                "unit": "people",
+                "unit": unit,
                 "qualifier": "at least",
-                "what": f"people held, synthetic figure {i}",
+                "what": f"{what}, synthetic figure {i}",
                 "event": f"{article_id}-event-{i}",
-                "evidence": [f"At least {value} people were held in {sites[0]['name']} {ref}"],
+                "evidence": [claim],
             }
         )
     defendant = cast[0]
     cases = [
         {
             "id": f"{article_id}-case-{c}",
-            "title": f"Synthetic case {c} of article {number}",
+            "title": CASE_TITLES[(number + c) % len(CASE_TITLES)].format(name=defendant["name"]),
             "kind": "criminal_prosecution",
             "status": "convicted",
             "description": "Synthetic.",
@@ -138,9 +173,9 @@ def article(
                 {
                     "id": f"{article_id}-case-{c}-charge",
                     "defendant": defendant["id"],
-                    "charge": f"case {number}-{c}",
+                    "charge": CHARGES[(number * 2 + c) % len(CHARGES)],
                     "outcome": "convicted",
-                    "evidence": [f"in case {number}-{c},”"],
+                    "evidence": [f"(ref {number}-{EVENTS + c})"],
                 }
             ],
             "penalties": [

@@ -32,7 +32,16 @@ from bench.generate import generate
 from tests.server import free_port, running
 
 ROOT = Path(__file__).resolve().parent.parent
-SEARCH_TERMS = ["detained", "beaten", "Almaty", "wrong", "released", "people", "Astana", "case"]
+SEARCH_TERMS = ["detained", "beaten", "Almaty", "wrong", "released", "people", "Astana", "court"]
+# What datasette-search-all's page asks of each searchable table (its search_all.html).
+SEARCH_ALL_PARAMS = [
+    ("_shape", "objects"),
+    ("_labels", "on"),
+    ("_extra", "count"),
+    ("_extra", "database"),
+    ("_extra", "table"),
+    ("_size", "5"),
+]
 
 
 def data_files(data: Path) -> list[Path]:
@@ -137,8 +146,9 @@ def search_latency(db_path: Path, queries: int) -> dict:
         per_table, across = [], []
         with httpx.Client(base_url=base, timeout=60) as client:
             for number in range(queries):
+                # Every term in every table, in turn.
                 term = SEARCH_TERMS[number % len(SEARCH_TERMS)]
-                table = tables[number % len(tables)]
+                table = tables[(number // len(SEARCH_TERMS)) % len(tables)]
                 started = time.perf_counter()
                 response = client.get(f"/article/{table}.json", params={"_search": term})
                 response.raise_for_status()
@@ -151,7 +161,9 @@ def search_latency(db_path: Path, queries: int) -> dict:
                 (await client.get("/-/search", params={"q": term})).raise_for_status()
                 responses = await asyncio.gather(
                     *(
-                        client.get(f"/article/{t}.json", params={"_search": term, "_size": 5})
+                        client.get(
+                            f"/article/{t}.json", params=[*SEARCH_ALL_PARAMS, ("_search", term)]
+                        )
                         for t in tables
                     )
                 )
@@ -171,6 +183,8 @@ def search_latency(db_path: Path, queries: int) -> dict:
         "search_p95_ms": percentile(per_table, 0.95),
         "search_all_p95_ms": percentile(across, 0.95),
         "search_mean_ms": round(statistics.fmean(per_table) * 1000, 1),
+        "search_max_ms": percentile(per_table, 1.0),
+        "search_all_p50_ms": percentile(across, 0.5),
     }
 
 
@@ -220,6 +234,7 @@ def main(argv: list[str]) -> int:
         "search_p50_ms": search["search_p50_ms"],
         "search_p95_ms": search["search_p95_ms"],
         "search_all_p95_ms": search["search_all_p95_ms"],
+        "search_max_ms": search["search_max_ms"],
     }
     print(json.dumps(result))
     return 0
