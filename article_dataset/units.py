@@ -10,6 +10,7 @@ import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from .context import Context
 from .inputs import fast_validator, validate
@@ -43,14 +44,14 @@ ARTICLE_FILES = {"article.yml", "source.txt", *ARTICLE_RECORD_FILES}
 COLUMNS = {table.name: [column.name for column in table.columns] for table in ALL_TABLES}
 
 
-@dataclass(frozen=True)
-class Unit:
+class Unit(NamedTuple):
+    # A tuple, not a dataclass: a corpus has tens of thousands of units, listed every build.
     files: tuple[str, ...]  # paths under data/; the first is the YAML file
     article_id: str | None = None
 
     @property
     def name(self) -> str:
-        return Path(self.files[0]).name
+        return self.files[0].rpartition("/")[2]
 
 
 @dataclass
@@ -63,57 +64,61 @@ class UnitResult:
 
 def discover(data_dir: Path, problems: Problems) -> tuple[list[Unit], dict[str, tuple]]:
     """Every unit in a fixed order (registry, then articles by folder), and (size, mtime_ns)
-    of each of their files; missing and unexpected files are problems."""
+    of each of their files; missing and unexpected files are problems. Every build lists the
+    whole corpus, so this is kept to one directory read and one stat per file."""
     units, stats = [], {}
-    registry = _listing(data_dir / "registry")
+    root = os.fspath(data_dir)
+    registry = _listing(f"{root}/registry")
     for name in REGISTRY_FILES:
         if name in registry:
             units.append(Unit((f"registry/{name}",)))
             stats[f"registry/{name}"] = registry[name]
         else:
             problems.add(f"{data_dir.name}/registry/{name}", 0, "required registry file is missing")
-    articles = data_dir / "articles"
-    folders = sorted(e.name for e in _entries(articles) if e.is_dir())
+    folders = sorted(name for name, stat in _listing(f"{root}/articles").items() if stat[0] < 0)
     if not folders:
         problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
     for folder in folders:
         prefix = f"articles/{folder}"
-        present = _listing(articles / folder)
-        stats.update({f"{prefix}/{name}": stat for name, stat in present.items()})
-        for name in sorted(set(present) - ARTICLE_FILES):
-            expected = ", ".join(sorted(ARTICLE_FILES))
-            problems.add(
-                f"{data_dir.name}/{prefix}/{name}", 0, f"unexpected file; expected: {expected}"
-            )
-        missing = [name for name in ("article.yml", "source.txt") if name not in present]
-        for name in missing:
-            problems.add(f"{data_dir.name}/{prefix}/{name}", 0, "required file is missing")
-        if not missing:
+        present = _listing(f"{root}/{prefix}")
+        if not present.keys() <= ARTICLE_FILES:
+            for name in sorted(set(present) - ARTICLE_FILES):
+                expected = ", ".join(sorted(ARTICLE_FILES))
+                problems.add(
+                    f"{data_dir.name}/{prefix}/{name}", 0, f"unexpected file; expected: {expected}"
+                )
+        if "article.yml" in present and "source.txt" in present:
             units.append(Unit((f"{prefix}/article.yml", f"{prefix}/source.txt"), folder))
-        units.extend(
-            Unit((f"{prefix}/{name}",), folder) for name in ARTICLE_RECORD_FILES if name in present
-        )
-    files = {f for unit in units for f in unit.files}
-    return units, {path: stat for path, stat in stats.items() if path in files}
+            stats[f"{prefix}/article.yml"] = present["article.yml"]
+            stats[f"{prefix}/source.txt"] = present["source.txt"]
+        else:
+            for name in ("article.yml", "source.txt"):
+                if name not in present:
+                    problems.add(f"{data_dir.name}/{prefix}/{name}", 0, "required file is missing")
+        for name in ARTICLE_RECORD_FILES:
+            if name in present:
+                units.append(Unit((f"{prefix}/{name}",), folder))
+                stats[f"{prefix}/{name}"] = present[name]
+    return units, stats
 
 
-def _entries(folder: Path) -> list[os.DirEntry]:
+def _listing(folder: str) -> dict[str, tuple[int, int]]:
+    """{name: (size, mtime_ns)} of a folder's entries; a folder gives (-1, -1); a folder that
+    cannot be read gives nothing."""
+    listing = {}
     try:
         with os.scandir(folder) as entries:
-            return list(entries)
+            for entry in entries:
+                try:
+                    if entry.is_dir():
+                        listing[entry.name] = (-1, -1)
+                    else:
+                        stat = entry.stat()
+                        listing[entry.name] = (stat.st_size, stat.st_mtime_ns)
+                except OSError:
+                    continue
     except OSError:
-        return []
-
-
-def _listing(folder: Path) -> dict[str, tuple[int, int]]:
-    """{name: (size, mtime_ns)} of a folder's entries; a folder gives (-1, -1)."""
-    listing = {}
-    for entry in _entries(folder):
-        try:
-            stat = entry.stat()
-        except OSError:
-            continue
-        listing[entry.name] = (-1, -1) if entry.is_dir() else (stat.st_size, stat.st_mtime_ns)
+        pass
     return listing
 
 
