@@ -106,6 +106,23 @@ def test_search_tokayev_finds_toqaev(page):
     shot(page, "04-actor-toqaev.png")
 
 
+def test_search_everything_from_the_menu_to_the_record(page):
+    from playwright.sync_api import expect
+
+    page.goto("/")
+    page.locator("details.nav-menu > summary").click()
+    page.get_by_role("link", name="Search everything").click()
+    page.wait_for_url("**/article/search")
+    page.fill('input[name="q"]', "Tokayev")
+    page.press('input[name="q"]', "Enter")
+    page.wait_for_url("**/article/search?q=Tokayev*")
+    expect(page.locator("td.col-matches").first).to_have_text("1")
+    shot(page, "05-search-everything-tokayev.png")
+    page.get_by_role("link", name="Qasym-Zhomart Toqaev").click()
+    page.wait_for_url("**/article/actors/qasym-zhomart-toqaev")
+    expect(page.locator("td.col-name")).to_have_text("Qasym-Zhomart Toqaev")
+
+
 def test_person_to_statement_to_evidence_to_sentence(page):
     from playwright.sync_api import expect
 
@@ -208,11 +225,17 @@ def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_serv
     )
     page = context.new_page()
     try:
-        for path in ("/article/actors/timur-danebaev", "/article/actors?_search=hostile"):
+        for path, shown in (
+            ("/article/actors/timur-danebaev", "(hostile test text)"),
+            ("/article/actors?_search=hostile", "(hostile test text)"),
+            ("/article/search?q=hostile", "([hostile] test text)"),  # a snippet, marked
+        ):
             page.goto(path)
-            expect(page.get_by_text("(hostile test text)").first).to_be_visible()
+            expect(page.get_by_text(shown).first).to_be_visible()
             assert page.evaluate("window.__xss") is None, path
-            assert "<script>window.__xss" in page.inner_text("body")
+            body = page.inner_text("body")
+            assert 'onerror="window.__xss = 2">' in body, path
+            assert "<script>window.__xss" in body or "[hostile]" in shown, path
             assert page.locator("img[onerror]").count() == 0
         shot(page, "12-hostile-text-inert.png")
     finally:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sqlite3
 
 import pytest
 import yaml
@@ -72,7 +73,13 @@ async def test_stock_datasette_with_metadata_yml_gives_the_same_pages(db_path, p
         "/article/timeline",
         "/article/sentences/torture-video-kazakhstan-s017",
     )
-    with_plugin = {path: page(await plain.client.get(path)) for path in paths}
+    # The plugin's own addition, its menu link to the search page, is not metadata.
+    menu_link = re.compile(r'\s*<li><a href="/article/search">Search everything</a></li>')
+    with_plugin = {}
+    for path in paths:
+        html = page(await plain.client.get(path))
+        assert menu_link.search(html), path
+        with_plugin[path] = menu_link.sub("", html)
     plugin = pm.get_plugin("article_dataset")
     assert plugin is not None
     pm.unregister(plugin)
@@ -85,3 +92,44 @@ async def test_stock_datasette_with_metadata_yml_gives_the_same_pages(db_path, p
         assert "CC BY 4.0" not in (await bare.client.get("/")).text
     finally:
         pm.register(plugin, name="article_dataset")
+
+
+async def test_search_everything_links_each_hit_to_its_record(plain):
+    """One search across every kind of record: the alias Tokayev finds the person, whose
+    title links to the row page; how many matches each kind has is given."""
+    response = await plain.client.get("/article/search.json?q=Tokayev&_shape=objects")
+    rows = response.json()["rows"]
+    assert [(r["record_table"], r["record_id"], r["matches"]) for r in rows] == [
+        ("actors", "qasym-zhomart-toqaev", 1)
+    ]
+    html = (await plain.client.get("/article/search?q=Tokayev")).text
+    assert '<a href="/article/actors/qasym-zhomart-toqaev">Qasym-Zhomart Toqaev</a>' in html
+    html = (await plain.client.get("/article/search?q=torture")).text
+    for table in ("events", "statements", "sentences"):
+        assert f'<a href="/article/{table}/' in html, table
+
+
+async def test_search_everything_with_nothing_to_search_is_not_an_error(plain):
+    for query in ("", "%22", "%3F%21"):
+        response = await plain.client.get(f"/article/search.json?q={query}&_shape=objects")
+        assert response.status_code == 200, query
+        assert response.json()["rows"] == []
+
+
+def test_search_links_escape_what_they_show(plain):
+    from article_dataset.datasette_plugin import render_cell
+
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    row = connection.execute(
+        """select 'actors' as record_table, 'x"><script>' as record_id, '<b>a</b>' as title"""
+    ).fetchone()
+    html = render_cell(
+        row=row,
+        value=row["title"],
+        column="title",
+        table=None,
+        database="article",
+        datasette=plain,
+    )
+    assert html == '<a href="/article/actors/x~22~3E~3Cscript~3E">&lt;b&gt;a&lt;/b&gt;</a>'
