@@ -1,6 +1,6 @@
 """Build article.db from the curated YAML in data/.
 
-    python build.py [--db article.db] [--data data] [--full]
+    python build.py [--db article.db] [--data data] [--full | --changed PATH ...]
 
 Prints coverage and row counts; on bad input prints every problem (file:line: record,
 field: what is wrong) and exits 1, leaving any existing database untouched.
@@ -24,9 +24,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--full", action="store_true", help="rebuild everything, even if little changed"
     )
+    parser.add_argument(
+        "--changed",
+        nargs="+",
+        metavar="PATH",
+        help="the files edited, added or removed since the last build (from an editor or git "
+        "hook): only their article folders and the registry are looked at",
+    )
     args = parser.parse_args(argv)
     try:
-        report = build(args.db, args.data, full=args.full)
+        report = build(args.db, args.data, full=args.full, changed=args.changed)
     except BuildError as error:
         print(error, file=sys.stderr)
         return 1

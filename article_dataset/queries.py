@@ -47,6 +47,7 @@ QUERIES = {
         "five hits of each kind, each linked to its record, and how many there are in all "
         "(search a table for the rest).",
         "sql": _search_everything_sql(),
+        "hide_sql": True,  # generated and long: the form and the hits come first
     },
     "timeline": {
         "title": "Timeline of events",

@@ -62,10 +62,13 @@ class UnitResult:
     complete: bool = False  # read and valid: every record it holds has its rows
 
 
-def discover(data_dir: Path, problems: Problems) -> tuple[list[Unit], dict[str, tuple]]:
+def discover(
+    data_dir: Path, problems: Problems, folders: set[str] | None = None
+) -> tuple[list[Unit], dict[str, tuple]]:
     """Every unit in a fixed order (registry, then articles by folder), and (size, mtime_ns)
-    of each of their files; missing and unexpected files are problems. Every build lists the
-    whole corpus, so this is kept to one directory read and one stat per file."""
+    of each of their files; missing and unexpected files are problems. Builds list the whole
+    corpus, so this is kept to one directory read and one stat per file. With `folders`,
+    only the registry and those article folders (the ones that exist) are listed."""
     units, stats = [], {}
     root = os.fspath(data_dir)
     registry = _listing(f"{root}/registry")
@@ -75,10 +78,13 @@ def discover(data_dir: Path, problems: Problems) -> tuple[list[Unit], dict[str, 
             stats[f"registry/{name}"] = registry[name]
         else:
             problems.add(f"{data_dir.name}/registry/{name}", 0, "required registry file is missing")
-    folders = sorted(name for name, stat in _listing(f"{root}/articles").items() if stat[0] < 0)
-    if not folders:
-        problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
-    for folder in folders:
+    if folders is None:
+        listed = _listing(f"{root}/articles")
+        if not any(stat[0] < 0 for stat in listed.values()):
+            problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
+    else:
+        listed = {name: (-1, -1) for name in folders if os.path.isdir(f"{root}/articles/{name}")}
+    for folder in sorted(name for name, stat in listed.items() if stat[0] < 0):
         prefix = f"articles/{folder}"
         present = _listing(f"{root}/{prefix}")
         if not present.keys() <= ARTICLE_FILES:

@@ -4,7 +4,8 @@ Measures on one synthetic corpus (bench/generate.py): the full build (as a separ
 with its peak RSS summed over the process tree), the floor (the same files parsed with the
 C loader, then raw executemany and FTS5 inserts in one transaction), the anchor
 (yaml-to-sqlite's method: pure-Python yaml.safe_load + sqlite-utils upsert_all), an
-incremental rebuild after editing one article (median of three), and search latency through
+incremental rebuild after editing one article (median of three; and of three named with
+--changed, which skips listing the corpus), and search latency through
 a live `datasette -i` with inspect data: per-table (`?_search=`), cross-table (the "search"
 canned query) and datasette-search-all's page with the requests it makes. Floor and build
 are the best of --repeat runs, taken in turns. The last line printed is one JSON object.
@@ -131,11 +132,12 @@ def timed_build(data: Path, db_path: Path, *extra: str) -> tuple[float, float]:
     return elapsed, peak / 1024
 
 
-def edit_one_article(data: Path, which: int) -> None:
+def edit_one_article(data: Path, which: int) -> Path:
     all_events = sorted(data.glob("articles/*/events.yml"))
     events = all_events[(len(all_events) // 2 + which) % len(all_events)]
     text = events.read_text(encoding="utf-8")
     events.write_text(text.replace("title: ", "title: Edited ", 1), encoding="utf-8")
+    return events
 
 
 def search_latency(db_path: Path, queries: int) -> dict:
@@ -234,13 +236,19 @@ def main(argv: list[str]) -> int:
             peak_mb = max(peak_mb, peak)
             print(f"floor: {floor_runs[-1]:.2f} s, build: {elapsed:.2f} s, peak RSS {peak:.0f} MB")
         floor_s, build_s = min(floor_runs), min(build_runs)
-        incremental_runs = []
+        incremental_runs, changed_runs = [], []
         for which in range(3):  # the median of three edits, each to another article
             edit_one_article(data, which)
             incremental_runs.append(timed_build(data, work / "article.db")[0])
+        for which in range(3, 6):  # and of three more, named with --changed
+            edited = edit_one_article(data, which)
+            changed_runs.append(timed_build(data, work / "article.db", "--changed", str(edited))[0])
         incremental_s = statistics.median(incremental_runs)
+        incremental_changed_s = statistics.median(changed_runs)
         runs = ", ".join(f"{run:.2f}" for run in incremental_runs)
         print(f"incremental after one edit: {runs} s", flush=True)
+        runs = ", ".join(f"{run:.2f}" for run in changed_runs)
+        print(f"incremental after one edit, named with --changed: {runs} s", flush=True)
         search = search_latency(work / "article.db", args.queries)
         print(f"search: {search}", flush=True)
         anchor_s = None if args.no_anchor else anchor(data, work / "anchor.db")
@@ -253,6 +261,7 @@ def main(argv: list[str]) -> int:
         "anchor_s": anchor_s and round(anchor_s, 3),
         "anchor_ratio": anchor_s and round(anchor_s / build_s, 3),
         "incremental_s": round(incremental_s, 3),
+        "incremental_changed_s": round(incremental_changed_s, 3),
         "peak_rss_mb": round(peak_mb, 1),
         "search_p50_ms": search["search_p50_ms"],
         "search_p95_ms": search["search_p95_ms"],

@@ -22,6 +22,7 @@ KEYS = {
     "search_all_p95_ms",
     "search_max_ms",  # not asked for: the slowest single search, so tails are not hidden
     "search_all_plugin_p95_ms",  # and datasette-search-all's page, which is still offered
+    "incremental_changed_s",  # an incremental build told which file changed
 }
 
 

@@ -117,7 +117,7 @@ def test_search_everything_from_the_menu_to_the_record(page):
     page.press('input[name="q"]', "Enter")
     page.wait_for_url("**/article/search?q=Tokayev*")
     expect(page.locator("td.col-matches").first).to_have_text("1")
-    shot(page, "05-search-everything-tokayev.png")
+    shot(page, "13-search-everything-tokayev.png")
     page.get_by_role("link", name="Qasym-Zhomart Toqaev").click()
     page.wait_for_url("**/article/actors/qasym-zhomart-toqaev")
     expect(page.locator("td.col-name")).to_have_text("Qasym-Zhomart Toqaev")

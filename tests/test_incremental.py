@@ -84,35 +84,43 @@ def edit_text(path: Path, old: str, new: str) -> None:
 CHANGES = ["title", "figure", "registry", "headline", "remove", "restore"]
 
 
-def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> str:
+def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> list[Path]:
+    """Makes one change; returns the paths it touched (as an editor or git would list them)."""
     articles = sorted(p for p in (data / "articles").iterdir())
     article = rng.choice(articles)
     if choice == "title":
         edit_text(article / "events.yml", "title: ", f"title: Edited {rng.randrange(999)} ")
-    elif choice == "figure":
+        return [article / "events.yml"]
+    if choice == "figure":
         edit_text(article / "figures.yml", "unit: people", "unit: persons")
-    elif choice == "registry":
-        edit_text(
-            data / "registry" / "actors.yml", "(made up", f"(edited {rng.randrange(999)}, made up"
-        )
-    elif choice == "headline":
+        return [article / "figures.yml"]
+    if choice == "registry":
+        actors = data / "registry" / "actors.yml"
+        edit_text(actors, "(made up", f"(edited {rng.randrange(999)}, made up")
+        return [actors]
+    if choice == "headline":
         # Moves every offset in the article: its quotes are located again, registry ones too.
         meta = yaml.safe_load((article / "article.yml").read_text(encoding="utf-8"))
         old = meta["title"]
         meta["title"] = meta["uncited"][0]["quote"] = new = old.replace("Synthetic", "Revised", 1)
         (article / "article.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
         edit_text(article / "source.txt", old, new)
-    elif choice == "remove":
+        return [article / "article.yml", article / "source.txt"]
+    if choice == "remove":
         movable = [p for p in articles if p.name in ("synthetic-00010", "synthetic-00011")]
         if movable:
             shutil.move(str(movable[0]), spare / movable[0].name)
-    else:
-        for folder in sorted(spare.iterdir()):
-            shutil.move(str(folder), data / "articles" / folder.name)
-    return choice
+        return movable[:1]
+    restored = []
+    for folder in sorted(spare.iterdir()):
+        shutil.move(str(folder), data / "articles" / folder.name)
+        restored.append(data / "articles" / folder.name / "events.yml")
+    return restored
 
 
-def test_incremental_equals_full_after_random_changes(corpus, tmp_path):
+@pytest.mark.parametrize("name_the_changes", [False, True], ids=["walk", "changed"])
+def test_incremental_equals_full_after_random_changes(corpus, tmp_path, name_the_changes):
+    """Found by listing the corpus, or named with --changed: the same database."""
     data, spare = corpus
     db = tmp_path / "article.db"
     assert build(db, data).mode == "full"
@@ -121,10 +129,40 @@ def test_incremental_equals_full_after_random_changes(corpus, tmp_path):
     rng.shuffle(changes)
     done = []
     for choice in changes:
-        random_edit(data, spare, rng, choice)
-        done.append((choice, build(db, data).mode))
+        touched = random_edit(data, spare, rng, choice)
+        changed = touched if name_the_changes else None
+        done.append((choice, build(db, data, changed=changed).mode))
         assert_same_as_full_build(db, data, tmp_path)
     assert {choice for choice, mode in done if mode == "incremental"} == set(CHANGES), done
+
+
+def test_changed_looks_only_at_the_named_folders(corpus, tmp_path):
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    named = data / "articles" / "synthetic-00003" / "events.yml"
+    edit_text(named, "title: ", "title: Edited ")
+    edit_text(data / "articles" / "synthetic-00005" / "events.yml", "title: ", "title: Also ")
+    assert build(db, data, changed=[named]).files_read == 1
+    # The edit it was not told about is found by the next build that lists the corpus.
+    report = build(db, data)
+    assert (report.mode, report.files_read) == ("incremental", 1)
+    assert_same_as_full_build(db, data, tmp_path)
+
+
+def test_changed_outside_the_data_folder_is_refused(corpus, tmp_path):
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    before = db.read_bytes()
+    with pytest.raises(BuildError) as error:
+        build(db, data, changed=[tmp_path / "notes.yml", data / "README.md"])
+    where = f"{data}/registry or {data}/articles/<folder>"
+    assert str(error.value).splitlines()[1:] == [
+        f"{data / 'README.md'}: --changed: this path is not in {where}",
+        f"{tmp_path / 'notes.yml'}: --changed: this path is not in {where}",
+    ]
+    assert db.read_bytes() == before
 
 
 def test_incremental_reads_only_changed_files(corpus, tmp_path):
