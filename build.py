@@ -21,15 +21,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=HERE / "article.db")
     parser.add_argument("--data", type=Path, default=HERE / "data")
-    parser.add_argument(
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
         "--full", action="store_true", help="rebuild everything, even if little changed"
     )
-    parser.add_argument(
+    scope.add_argument(
         "--changed",
         nargs="+",
         metavar="PATH",
-        help="the files edited, added or removed since the last build (from an editor or git "
-        "hook): only their article folders and the registry are looked at",
+        help="the files edited, added or removed since the last successful build (from an "
+        "editor or git hook): only their article folders and the registry are looked at",
     )
     args = parser.parse_args(argv)
     try:

@@ -39,6 +39,8 @@ from .units import Unit, compile_unit, discover, warm_up
 CODE_KEY = "(code)"
 # Below this many units a process pool costs more than it saves.
 PARALLEL_FROM_UNITS = 200
+# Above this many folders named with --changed, listing them all is as quick.
+MAX_CHANGED_FOLDERS = 500
 
 
 @dataclass
@@ -88,11 +90,14 @@ def build(
 ) -> BuildReport:
     """Build article.db from the data folder, or raise BuildError and leave db_path alone.
 
-    `changed` names the files edited, added or removed since the last build (an editor's or
-    git hook's list): only their article folders and the registry are looked at, instead of
-    every file of the corpus. Other changes are found by the next build without it."""
+    `changed` names the files edited, added or removed since the last successful build (an
+    editor's or git hook's list): only their article folders and the registry are looked at,
+    instead of every file of the corpus. Other changes are found by the next build without
+    it; so are those named to a build that failed, unless they are named again."""
     db_path, data_dir = Path(db_path), Path(data_dir)
     folders = None if changed is None else _article_folders(data_dir, changed)
+    if folders is not None and len(folders) > MAX_CHANGED_FOLDERS:
+        folders = None  # listing the corpus is cheaper than looking them up one by one
     with _locked(db_path):
         recover(db_path)
         problems = Problems()
@@ -109,12 +114,9 @@ def _article_folders(data_dir: Path, changed: Iterable[Path | str]) -> set[str]:
     """The article folders of the changed paths (given from the current directory, like
     data/articles/x/events.yml); a path outside the registry and article folders is a
     mistake, reported before anything is read."""
-    root, folders, problems = data_dir.resolve(), set(), Problems()
+    problems, folders = Problems(), set()
     for path in changed:
-        try:
-            parts = Path(path).resolve().relative_to(root).parts
-        except ValueError:
-            parts = ()
+        parts = _parts_under(data_dir, Path(path))
         if parts[:1] == ("articles",) and len(parts) >= 2:
             folders.add(parts[1])
         elif parts[:1] != ("registry",):
@@ -122,6 +124,21 @@ def _article_folders(data_dir: Path, changed: Iterable[Path | str]) -> set[str]:
             problems.add(str(path), 0, f"--changed: this path is not in {where}")
     problems.raise_if_any()
     return folders
+
+
+def _parts_under(data_dir: Path, path: Path) -> tuple[str, ...]:
+    """The path's parts below data_dir, as the path is written (a symlinked file belongs to
+    the folder it is in, not to where it points), else with both folders' links resolved;
+    () when it is not below data_dir."""
+    for root, candidate in (
+        (Path(os.path.abspath(data_dir)), Path(os.path.abspath(path))),
+        (data_dir.resolve(), Path(os.path.abspath(path)).parent.resolve() / Path(path).name),
+    ):
+        try:
+            return candidate.relative_to(root).parts
+        except ValueError:
+            continue
+    return ()
 
 
 @contextmanager

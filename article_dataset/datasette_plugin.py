@@ -96,7 +96,8 @@ def render_cell(row, value, column, table, database, datasette):
     url = datasette.urls.row(
         database, str(row["record_table"]), tilde_encode(str(row["record_id"]))
     )
-    return Markup('<a href="{}">{}</a>').format(url, value)
+    text = row["record_id"] if value is None else value
+    return Markup('<a href="{}">{}</a>').format(url, text)
 
 
 @hookimpl

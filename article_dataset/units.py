@@ -84,6 +84,8 @@ def discover(
             problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
     else:
         listed = {name: (-1, -1) for name in folders if os.path.isdir(f"{root}/articles/{name}")}
+        if not listed and not _has_folder(f"{root}/articles"):
+            problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
     for folder in sorted(name for name, stat in listed.items() if stat[0] < 0):
         prefix = f"articles/{folder}"
         present = _listing(f"{root}/{prefix}")
@@ -106,6 +108,14 @@ def discover(
                 units.append(Unit((f"{prefix}/{name}",), folder))
                 stats[f"{prefix}/{name}"] = present[name]
     return units, stats
+
+
+def _has_folder(folder: str) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return any(entry.is_dir() for entry in entries)
+    except OSError:
+        return False
 
 
 def _listing(folder: str) -> dict[str, tuple[int, int]]:

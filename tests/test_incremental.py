@@ -230,3 +230,20 @@ def test_second_article_shares_the_registry(tmp_path):
         "select distinct article_id from events where place_id = 'atbasar-jail-no-1' order by 1"
     ).fetchall()
     assert places == [("second-article",), ("torture-video-kazakhstan",)]
+
+
+def test_changed_paths_as_an_editor_gives_them(corpus, tmp_path, monkeypatch):
+    """Relative to the current directory, and through a symlinked file: the file belongs
+    to the folder it is in, not to where its link points."""
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    linked = data / "articles" / "synthetic-00004" / "events.yml"
+    target = tmp_path / "events-kept-elsewhere.yml"
+    target.write_text(linked.read_text(encoding="utf-8").replace("title: ", "title: L ", 1))
+    linked.unlink()
+    linked.symlink_to(target)
+    monkeypatch.chdir(data.parent)
+    report = build(db, data, changed=["data/articles/synthetic-00004/events.yml"])
+    assert (report.mode, report.files_read) == ("incremental", 1)
+    assert_same_as_full_build(db, data, tmp_path)
