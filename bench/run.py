@@ -17,7 +17,6 @@ import argparse
 import asyncio
 import json
 import os
-import random
 import sqlite3
 import statistics
 import subprocess
@@ -90,8 +89,7 @@ def anchor(data: Path, db_path: Path) -> float:
     for path in data_files(data):
         loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
         records = loaded if isinstance(loaded, list) else [loaded]
-        rows = [{k: v for k, v in r.items()} for r in records]
-        db[path.stem].upsert_all(rows, pk="id", alter=True)
+        db[path.stem].upsert_all(records, pk="id", alter=True)
     db.close()
     return time.perf_counter() - started
 
@@ -214,7 +212,6 @@ def main(argv: list[str]) -> int:
         "--no-anchor", action="store_true", help="skip the anchor (minutes at 10 000 articles)"
     )
     args = parser.parse_args(argv)
-    random.seed(1)
     with tempfile.TemporaryDirectory() as temporary:
         work = args.keep or Path(temporary)
         work.mkdir(parents=True, exist_ok=True)

@@ -9,7 +9,6 @@ uninterrupted build, so the test adapts to the speed of the machine.
 
 from __future__ import annotations
 
-import shutil
 import signal
 import sqlite3
 import subprocess
@@ -17,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from .conftest import DATA, ROOT
+from .conftest import ROOT
 
 STRAYS = ".article.db.*.tmp"
 
@@ -51,10 +50,8 @@ def integrity(db: Path) -> list:
         connection.close()
 
 
-def test_killed_build_leaves_the_database_whole(tmp_path):
-    # A snapshot of the real data, so that edits to data/ during the test do not matter.
-    data = tmp_path / "data"
-    shutil.copytree(DATA, data)
+def test_killed_build_leaves_the_database_whole(tmp_path, data_copy):
+    data = data_copy  # a snapshot: edits to data/ during the test do not matter
     folder = tmp_path / "db"
     folder.mkdir()
     db = folder / "article.db"

@@ -28,7 +28,7 @@ KEYS = {
 
 def test_short_benchmark_prints_every_figure():
     run = subprocess.run(
-        [sys.executable, "-m", "bench.run", "--articles", "20", "--queries", "20"],
+        [sys.executable, "-m", "bench.run", "--articles", "20", "--queries", "20", "--repeat", "1"],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -28,7 +28,7 @@ def plain(db_path):
 async def test_plugin_is_installed_with_the_project(plain):
     response = await plain.client.get("/-/plugins.json")
     names = {plugin["name"] for plugin in response.json()}
-    assert "article-dataset" in names or "article_dataset.datasette_plugin" in names
+    assert "article-dataset" in names
 
 
 async def test_plain_datasette_shows_title_license_and_source(plain):
