@@ -17,18 +17,16 @@ from .tables import ALL_TABLES
 
 @dataclass
 class Scope:
-    files: set[str] | None = None  # None: every row
+    staged: bool = False  # only the rows of the files in temp.stale_files; else every row
     gone: dict[str, set[str]] = field(default_factory=dict)  # table -> ids removed for good
     articles: set[str] | None = None  # None: every article
 
 
 def _scope_tables(connection: sqlite3.Connection, scope: Scope) -> None:
-    connection.execute("create temp table if not exists scope_files (path text primary key)")
     connection.execute("create temp table if not exists scope_gone (tbl text, id text)")
     connection.execute("create temp table if not exists scope_articles (id text primary key)")
-    for name in ("scope_files", "scope_gone", "scope_articles"):
+    for name in ("scope_gone", "scope_articles"):
         connection.execute(f"delete from temp.{name}")
-    connection.executemany("insert into temp.scope_files values (?)", ((p,) for p in scope.files))
     connection.executemany(
         "insert into temp.scope_gone values (?, ?)",
         ((table, id_) for table, ids in scope.gone.items() for id_ in ids),
@@ -41,15 +39,16 @@ def _scope_tables(connection: sqlite3.Connection, scope: Scope) -> None:
 def check(connection: sqlite3.Connection, scope: Scope, data_dir: Path, problems: Problems):
     """References always; coverage only when every quote was found (a quote that failed
     would otherwise show up again as an uncited sentence)."""
-    if scope.files is not None:
+    if scope.staged:
         _scope_tables(connection, scope)
     quotes_ok = not problems.items
-    check_references(connection, scope, data_dir, problems)
+    reread = _Reread()
+    check_references(connection, scope, data_dir, problems, reread)
     if quotes_ok:
-        check_coverage(connection, scope, data_dir, problems)
+        check_coverage(connection, scope, data_dir, problems, reread)
 
 
-def check_references(connection, scope: Scope, data_dir: Path, problems: Problems) -> None:
+def check_references(connection, scope, data_dir: Path, problems: Problems, reread) -> None:
     for table in ALL_TABLES:
         if not table.tracked:
             continue
@@ -63,13 +62,13 @@ def check_references(connection, scope: Scope, data_dir: Path, problems: Problem
                 f"from [{table.name}] t left join [{column.references}] r "
                 f"on r.id = t.[{column.name}] where t.[{column.name}] is not null and r.id is null"
             )
-            if scope.files is None:
+            if not scope.staged:
                 rows = connection.execute(select)
             else:
                 # Two indexed lookups, not one OR that would scan the whole table: the rows of
                 # the files read again, and the rows elsewhere pointing at ids now gone.
                 rows = connection.execute(
-                    f"{select} and t.source_file in (select path from temp.scope_files) "
+                    f"{select} and t.source_file in (select path from temp.stale_files) "
                     f"union {select} and t.[{column.name}] in "
                     f"(select id from temp.scope_gone where tbl = ?)",
                     (column.references,),
@@ -78,14 +77,14 @@ def check_references(connection, scope: Scope, data_dir: Path, problems: Problem
                 key = column.yaml_key or column.name
                 problems.add(
                     f"{data_dir.name}/{source_file}",
-                    _key_line(data_dir / source_file, line, key, value),
+                    reread.key_line(data_dir / source_file, line, key, value),
                     f"unknown {column.references} id {value!r}",
                     record=record_id or None,
                     field=column.yaml_key or column.name,
                 )
 
 
-def check_coverage(connection, scope: Scope, data_dir: Path, problems: Problems) -> None:
+def check_coverage(connection, scope, data_dir: Path, problems: Problems, reread) -> None:
     """Every sentence cited by a record or waived, never both."""
     where = (
         ""
@@ -99,30 +98,30 @@ def check_coverage(connection, scope: Scope, data_dir: Path, problems: Problems)
         if scope.articles is None
         else "exists (select 1 from evidence e where e.sentence_id = s.id)"
     )
+    # Only the wrong ones come back: cited and waived both, or neither.
     rows = connection.execute(
-        f"""select s.source_file, s.source_line, s.article_id, s.number, s.text,
-              s.uncited_reason is not null as waived, {cited} as cited
-            from sentences s {where}"""
+        f"""select * from (
+              select s.source_file, s.source_line, s.article_id, s.number, s.text,
+                s.uncited_reason is not null as waived, {cited} as cited
+              from sentences s {where})
+            where waived = cited"""
     )
-    for source_file, line, article_id, number, text, waived, cited in rows:
-        if waived and cited:
+    for source_file, line, article_id, number, text, waived, _ in rows:
+        if waived:
             # Reported at the waiver, which is what to remove.
             waivers = data_dir / "articles" / article_id / "article.yml"
             problems.add(
                 f"{data_dir.name}/articles/{article_id}/article.yml",
-                _waiver_line(waivers, text),
+                reread.waiver_line(waivers, text),
                 f"sentence {number} is cited by a record; remove its waiver",
                 record=article_id,
                 field="uncited",
             )
             continue
-        if not waived and not cited:
-            message = (
-                f"sentence {number} is neither cited by a record nor waived under 'uncited' "
-                f"in article.yml: {text!r}"
-            )
-        else:
-            continue
+        message = (
+            f"sentence {number} is neither cited by a record nor waived under 'uncited' "
+            f"in article.yml: {text!r}"
+        )
         problems.add(
             f"{data_dir.name}/{source_file}", line, message, record=article_id, field="uncited"
         )
@@ -140,21 +139,30 @@ def _mappings(node):
             yield from _mappings(item)
 
 
-def _key_line(path: Path, record_line: int, key: str, value) -> int:
-    data = read_yaml(path, str(path), Problems()).data
-    for mapping in _mappings(data):
-        if (
-            isinstance(mapping, Located)
-            and mapping.line >= record_line
-            and mapping.get(key) == value
-        ):
-            return mapping.key_lines.get(key, record_line)
-    return record_line
+class _Reread:
+    """The YAML files read again to name the very line of a problem, each parsed once per
+    check however many problems it holds."""
 
+    def __init__(self) -> None:
+        self._parsed: dict[Path, object] = {}
 
-def _waiver_line(path: Path, sentence: str) -> int:
-    data = read_yaml(path, str(path), Problems()).data or {}
-    for waiver in data.get("uncited") or []:
-        if isinstance(waiver, Located) and waiver.get("quote", "\0") in sentence:
-            return waiver.line
-    return 0
+    def _data(self, path: Path):
+        if path not in self._parsed:
+            self._parsed[path] = read_yaml(path, str(path), Problems()).data
+        return self._parsed[path]
+
+    def key_line(self, path: Path, record_line: int, key: str, value) -> int:
+        for mapping in _mappings(self._data(path)):
+            if (
+                isinstance(mapping, Located)
+                and mapping.line >= record_line
+                and mapping.get(key) == value
+            ):
+                return mapping.key_lines.get(key, record_line)
+        return record_line
+
+    def waiver_line(self, path: Path, sentence: str) -> int:
+        for waiver in (self._data(path) or {}).get("uncited") or []:
+            if isinstance(waiver, Located) and waiver.get("quote", "\0") in sentence:
+                return waiver.line
+        return 0

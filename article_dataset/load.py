@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -148,13 +149,18 @@ class SourceFile:
     relative: str = ""  # path under data/, as rows record it
 
 
-def read_text(path: Path, display: str, problems: Problems) -> str | None:
-    """A file's text, or None after reporting why it cannot be used (size, BOM, encoding)."""
+def read_text(
+    path: Path, display: str, problems: Problems, digests: dict | None = None
+) -> str | None:
+    """A file's text, or None after reporting why it cannot be used (size, BOM, encoding).
+    With `digests`, the SHA-256 of the bytes read is recorded under the path."""
     try:
         raw = path.read_bytes()
     except OSError as error:
         problems.add(display, 0, f"cannot be read: {error.strerror or error}")
         return None
+    if digests is not None:
+        digests[path] = hashlib.sha256(raw).hexdigest()
     if len(raw) > MAX_FILE_BYTES:
         problems.add(display, 0, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
         return None
@@ -171,9 +177,11 @@ def read_text(path: Path, display: str, problems: Problems) -> str | None:
         return None
 
 
-def read_yaml(path: Path, display: str, problems: Problems) -> SourceFile:
+def read_yaml(
+    path: Path, display: str, problems: Problems, digests: dict | None = None
+) -> SourceFile:
     source = SourceFile(path, display)
-    text = read_text(path, display, problems)
+    text = read_text(path, display, problems, digests)
     if text is None:
         return source
     if "\r" in text:

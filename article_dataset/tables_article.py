@@ -86,14 +86,11 @@ ARTICLE_FILE_SCHEMA = record_schema(
 
 
 def add_articles(ctx: Context, source: SourceFile, text_file: SourceFile, article) -> None:
-    """The article, its paragraphs and sentences; `article` is its ArticleText, or None when
-    source.txt could not be read (already reported)."""
+    """The article, its paragraphs and sentences; `article` is the ArticleText of source.txt."""
     record = source.data
     folder_name = source.path.parent.name
     if record.get("id") != folder_name:
         ctx.problems.at(source, record, f"id must equal its folder name {folder_name!r}", "id")
-    if article is None:
-        return
     if not article.paragraphs or article.paragraphs[0].text != record.get("title"):
         ctx.problems.at(source, record, "title must equal the first line of source.txt", "title")
     ctx.add_record(

@@ -56,8 +56,8 @@ class Unit(NamedTuple):
 
 @dataclass
 class UnitResult:
-    unit: Unit
     rows: dict[str, list[tuple]] = field(default_factory=dict)  # in each table's column order
+    digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each file read
     problems: list[Problem] = field(default_factory=list)
     complete: bool = False  # read and valid: every record it holds has its rows
 
@@ -178,19 +178,19 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
             texts[article_id] = _article_text(data_dir, article_id)
         return texts[article_id]
 
-    ctx = Context(article_text=article_text)
-    ctx.problems = problems
+    ctx = Context(article_text=article_text, problems=problems)
+    digests: dict[Path, str] = {}
     source = _source(data_dir, unit.files[0])
+    source.data = read_yaml(source.path, source.display, problems, digests).data
     schema, add = (
         (ARTICLE_FILE_SCHEMA, None)
         if unit.name == "article.yml"
         else (REGISTRY_FILES.get(unit.name) or ARTICLE_RECORD_FILES[unit.name])
     )
-    source.data = read_yaml(source.path, source.display, problems).data
     complete = source.data is not None and validate(source, schema, problems)
     if unit.name == "article.yml":
         text_file = _source(data_dir, unit.files[1])
-        raw = read_text(text_file.path, text_file.display, problems)
+        raw = read_text(text_file.path, text_file.display, problems, digests)
         complete = complete and raw is not None
         if complete:
             add_articles(ctx, source, text_file, ArticleText.from_raw(unit.article_id, raw))
@@ -200,10 +200,12 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
         else:
             add(ctx, source, unit.article_id)
     return UnitResult(
-        unit,
         rows={
             table: [tuple(map(row.get, COLUMNS[table])) for row in rows]
             for table, rows in ctx.rows.items()
+        },
+        digests={
+            path: digests[data_dir / path] for path in unit.files if data_dir / path in digests
         },
         problems=problems.items,
         complete=complete,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,8 @@ import yaml
 from article_dataset import BuildError, build
 from article_dataset.tables import ALL_TABLES
 from bench.generate import generate
+
+from .conftest import DATA
 
 SEARCHES = ["detained", "wrong", "people", "district"]
 
@@ -244,3 +248,20 @@ def test_changed_paths_as_an_editor_gives_them(corpus, tmp_path, monkeypatch):
     report = build(db, data, changed=["data/articles/synthetic-00004/events.yml"])
     assert (report.mode, report.files_read) == ("incremental", 1)
     assert_same_as_full_build(db, data, tmp_path)
+
+
+def test_a_build_imports_none_of_the_modules_left_out_of_its_code_hash(tmp_path):
+    """Editing the server or the docs code does not force a full build; that is only right
+    while a build never runs that code."""
+    from article_dataset.build import NOT_BUILD_CODE
+
+    script = (
+        "import sys; from article_dataset import build; "
+        f"build({str(tmp_path / 'article.db')!r}, {str(DATA)!r}); "
+        "print(' '.join(sys.modules))"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    loaded = set(run.stdout.split())
+    assert "article_dataset.units" in loaded
+    assert not {f"article_dataset.{name.removesuffix('.py')}" for name in NOT_BUILD_CODE} & loaded
