@@ -20,11 +20,12 @@ MMAP_BYTES = 1 << 31
 
 
 class _Shared(dict):
-    """Metadata that is never written to: deep copies share it.
+    """Metadata that deep copies share instead of copying.
 
     Datasette 0.65 deep-copies every metadata source for each table permission check, which
-    made the database page ~10x slower with full column docs; these dicts are read-only after
-    loading, so a copy may be the dict itself.
+    made the database page ~10x slower with full column docs. Datasette does write into what
+    it is given (each canned query's name, queries from other plugins), but always the same
+    values, so sharing one copy across requests changes nothing it shows.
     """
 
     def __deepcopy__(self, memo):
@@ -34,14 +35,18 @@ class _Shared(dict):
 _cache: dict[str, tuple[tuple, dict | None]] = {}
 
 
-def embedded(path: str) -> dict | None:
-    """{'site': ..., 'database': ...} from a database file, re-read when the file changes."""
+def embedded(path: str, may_change: bool = True) -> dict | None:
+    """{'site': ..., 'database': ...} from a database file, re-read when the file changes.
+    Datasette asks for metadata hundreds of times a page: a database served immutable is
+    read once and never stat-ed again."""
+    cached = _cache.get(path)
+    if cached and not may_change:
+        return cached[1]
     try:
         stat = os.stat(path)
     except OSError:
         return None
     signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-    cached = _cache.get(path)
     if cached and cached[0] == signature:
         return cached[1]
     value = None
@@ -64,7 +69,7 @@ def get_metadata(datasette, key, database, table):
     for name, db in datasette.databases.items():
         if db.is_memory or not db.path:
             continue
-        found = embedded(db.path)
+        found = embedded(db.path, db.is_mutable)
         if not found:
             continue
         for site_key, value in (found.get("site") or {}).items():
@@ -107,7 +112,8 @@ def menu_links(datasette, actor, request):
         for name, db in datasette.databases.items()
         if not db.is_memory
         and db.path
-        and "search" in ((embedded(db.path) or {}).get("database") or {}).get("queries", {})
+        and "search"
+        in ((embedded(db.path, db.is_mutable) or {}).get("database") or {}).get("queries", {})
     ]
     return [
         {

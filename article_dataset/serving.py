@@ -64,10 +64,20 @@ def serve_command(db_path: Path, host: str = "127.0.0.1", port: int = 8001) -> l
 
 def snapshot(db_path: Path) -> Path:
     """A copy of the database for an immutable server: incremental builds update article.db
-    in place, which an immutable reader must never see. Restart to publish a new build."""
+    in place, which an immutable reader must never see. Restart to publish a new build.
+
+    The copy carries the modification time of the database it copies: while that has not
+    changed, a restart reuses the copy (and its inspect file) instead of copying again."""
     folder = db_path.parent / ".serving"
     folder.mkdir(exist_ok=True)
     target = folder / db_path.name
+    journal = db_path.with_name(db_path.name + "-journal")
+    if (
+        target.exists()
+        and not journal.exists()
+        and target.stat().st_mtime_ns == db_path.stat().st_mtime_ns
+    ):
+        return target
     temporary = folder / f".{db_path.name}.{os.getpid()}.tmp"
     temporary.unlink(missing_ok=True)
     # SQLite's backup reads a consistent state (and rolls back a killed build's journal).
@@ -77,7 +87,10 @@ def snapshot(db_path: Path) -> Path:
     finally:
         copy.close()
         source.close()
+    copied = db_path.stat()  # after the backup, which may have rolled back a journal
+    os.utime(temporary, ns=(copied.st_atime_ns, copied.st_mtime_ns))
     os.replace(temporary, target)
+    inspect_path(target).unlink(missing_ok=True)  # counts of the copy it replaced
     return target
 
 

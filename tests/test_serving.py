@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sqlite3
 import time
@@ -10,7 +11,13 @@ import time
 import httpx
 import pytest
 
-from article_dataset.serving import SETTINGS, ensure_inspect, inspect_path, serve_command
+from article_dataset.serving import (
+    SETTINGS,
+    ensure_inspect,
+    inspect_path,
+    serve_command,
+    snapshot,
+)
 
 from .server import free_port, running
 
@@ -89,6 +96,27 @@ def test_database_is_immutable_and_counted_by_inspect(db_path, tmp_path):
         assert [(d["name"], d["is_mutable"]) for d in databases] == [("article", False)]
         tables = httpx.get(f"{base}/article.json", timeout=5).json()["tables"]
         assert {t["name"]: t["count"] for t in tables}["actors"] == real + 1000
+
+
+def test_make_serve_copies_the_database_again_only_when_it_changed(db_path, tmp_path):
+    db = tmp_path / "article.db"
+    shutil.copy(db_path, db)
+    first = snapshot(db)
+    ensure_inspect(first)
+    copied = first.stat().st_ino
+    assert snapshot(db) == first and first.stat().st_ino == copied  # reused, with its counts
+    assert inspect_path(first).exists()
+    connection = sqlite3.connect(db)
+    with connection:
+        connection.execute("update actors set description = 'changed' where rowid = 1")
+    connection.close()
+    changed = db.stat()  # a build's write, one second later than the copy for certain
+    os.utime(db, ns=(changed.st_atime_ns, changed.st_mtime_ns + 1_000_000_000))
+    second = snapshot(db)
+    assert second.stat().st_ino != copied
+    assert not inspect_path(second).exists()  # the old counts are not served with it
+    described = sqlite3.connect(second).execute("select description from actors where rowid = 1")
+    assert described.fetchone() == ("changed",)
 
 
 def test_max_returned_rows_caps_a_query(served):
