@@ -52,7 +52,7 @@ def check_references(connection, scope, data_dir: Path, problems: Problems, rere
     for table in ALL_TABLES:
         if not table.tracked:
             continue
-        record = table.record or table.pk[:1]
+        record = table.record_columns
         record_sql = f"coalesce({', '.join(f't.[{name}]' for name in record)}, '')"
         for column in table.columns:
             if not column.references:

@@ -179,7 +179,7 @@ def _report_duplicate(connection, table: Table, row: tuple, data_name, problems,
     first = connection.execute(
         f"SELECT source_file, source_line FROM [{table.name}] WHERE {where}", key
     ).fetchone()
-    record = next((values[name] for name in table.record or table.pk[:1] if values[name]), None)
+    record = next((values[name] for name in table.record_columns if values[name]), None)
     if first is None:  # not a duplicate: another constraint; say which
         message = f"cannot be stored in {table.name}: {error}"
     else:

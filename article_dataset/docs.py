@@ -72,10 +72,7 @@ def schema_markdown() -> str:
                 kind += f" → {column.references}"
             if column.name in table.pk:
                 kind += ", key"
-            meaning = column.doc
-            if column.vocab and ", ".join(column.vocab) not in meaning:
-                meaning += f" One of: {', '.join(column.vocab)}."
-            rows.append(f"| `{column.name}` | {kind} | {meaning} |")
+            rows.append(f"| `{column.name}` | {kind} | {column.description} |")
         search = f" Full-text search on {', '.join(table.fts)}." if table.fts else ""
         parts.append(f"### `{table.name}`\n\n{table.doc}{search}\n\n" + "\n".join(rows) + "\n")
     return "\n".join(parts)

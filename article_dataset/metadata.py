@@ -41,7 +41,7 @@ def database_metadata() -> dict:
     for table in ALL_TABLES:
         entry = {
             "description": table.doc,
-            "columns": {column.name: column.doc for column in table.columns},
+            "columns": {column.name: column.description for column in table.columns},
         }
         if table.label:
             entry["label_column"] = table.label

@@ -128,6 +128,11 @@ class Column:
     minimum: float | None = None
 
     @property
+    def description(self) -> str:
+        """What the column means, with its allowed values: for every published description."""
+        return f"{self.doc} One of: {', '.join(self.vocab)}." if self.vocab else self.doc
+
+    @property
     def yaml_key(self) -> str | None:
         return self.name if self.field == "" else self.field
 
@@ -150,6 +155,10 @@ class Table:
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
+
+    @property
+    def record_columns(self) -> tuple[str, ...]:
+        return self.record or self.pk[:1]
 
     @property
     def input_columns(self) -> list[Column]:
@@ -190,15 +199,14 @@ def date_columns(main: str = "date") -> tuple[Column, ...]:
         Column(
             "date_precision",
             str,
-            "day, month or year: how much of the date the article gives.",
+            "How much of the date the article gives.",
             vocab=DATE_PRECISIONS,
         ),
         Column("date_text", str, "The article's own words for the date."),
         Column(
             "date_basis",
             str,
-            "How the date was read: explicit, year_inferred_from_publication, "
-            "relative_to_publication or approximate.",
+            "How the date was read.",
             vocab=DATE_BASES,
         ),
         Column("date_note", str, "The reasoning behind an inferred date."),
@@ -215,7 +223,7 @@ ASSERTION_COLUMNS = (
     Column(
         "assertion",
         str,
-        "reported, allegation, official_claim, denial, court_finding or inference.",
+        "What kind of claim this is: reported by the article, or asserted by asserted_by_id.",
         vocab=ASSERTIONS,
     ),
 )
@@ -226,8 +234,7 @@ NAMES_COLUMNS = (
     Column(
         "name_type",
         str,
-        "canonical, as_in_source, transliteration, former_name, native_script, "
-        "abbreviation or full_name.",
+        "What kind of name this is.",
         required=True,
         vocab=NAME_TYPES,
     ),

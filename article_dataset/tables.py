@@ -1,5 +1,6 @@
 """Every public table, in the order a reader meets them: text, registry, records, evidence."""
 
+from .schema import TABLES
 from .tables_article import ARTICLES, PARAGRAPHS, SENTENCES
 from .tables_cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
 from .tables_events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
@@ -28,3 +29,7 @@ ALL_TABLES = (
     EMBEDDED_METADATA,
     BUILD_FILES,
 )
+
+# declare() registered each table in schema.TABLES; this is the same set, in reading order.
+if sorted(t.name for t in ALL_TABLES) != sorted(TABLES):
+    raise RuntimeError("ALL_TABLES and the declared tables differ")

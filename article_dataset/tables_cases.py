@@ -30,7 +30,7 @@ CASES = declare(
             Column(
                 "kind",
                 str,
-                "criminal_prosecution, civil_lawsuit or internal_investigation.",
+                "What kind of proceeding.",
                 required=True,
                 vocab=("criminal_prosecution", "civil_lawsuit", "internal_investigation"),
             ),
@@ -57,7 +57,7 @@ CASE_PARTIES = declare(
             Column(
                 "role",
                 str,
-                "defendant, plaintiff, respondent, court, ...",
+                "The party's part in the case.",
                 required=True,
                 vocab=CASE_ROLES,
             ),
@@ -79,7 +79,7 @@ CHARGES = declare(
             Column(
                 "outcome",
                 str,
-                "convicted, acquitted, dismissed, pending or unknown.",
+                "What came of the charge.",
                 required=True,
                 vocab=("convicted", "acquitted", "dismissed", "pending", "unknown"),
             ),
@@ -103,8 +103,7 @@ PENALTIES = declare(
             Column(
                 "kind",
                 str,
-                "imprisonment, suspended_sentence, compensation, "
-                "dismissal_recommended or suspension.",
+                "What kind of penalty.",
                 required=True,
                 vocab=(
                     "imprisonment",

@@ -35,7 +35,7 @@ EVENTS = declare(
             Column(
                 "kind",
                 str,
-                "What sort of event (vocabulary in the README).",
+                "What sort of event.",
                 required=True,
                 vocab=EVENT_KINDS,
             ),
@@ -67,7 +67,7 @@ EVENT_ACTORS = declare(
             Column(
                 "role",
                 str,
-                "victim, perpetrator, ordered_by, author, ...",
+                "The actor's part in the event.",
                 required=True,
                 vocab=EVENT_ROLES,
             ),
@@ -89,7 +89,7 @@ EVENT_LINKS = declare(
             Column(
                 "relation",
                 str,
-                "causes, part_of, response_to or follows.",
+                "How this event relates to the other.",
                 required=True,
                 vocab=EVENT_RELATIONS,
             ),
@@ -124,8 +124,7 @@ STATEMENTS = declare(
             Column(
                 "channel",
                 str,
-                "video, facebook_post, press_release, interview, speech, court or article; "
-                "NULL when the article does not say how it was said.",
+                "How it was said; NULL when the article does not say.",
                 vocab=CHANNELS,
             ),
             ref("event_id", "events", "The occasion on which it was said.", key="event"),
@@ -152,7 +151,7 @@ FIGURES = declare(
             Column(
                 "qualifier",
                 str,
-                "at least, more than, around, just under or exactly.",
+                "How exact the number is, in the article's words ('as stated': it gives none).",
                 required=True,
                 vocab=QUALIFIERS,
             ),

@@ -26,7 +26,7 @@ ACTORS = declare(
             Column(
                 "kind",
                 str,
-                "person, organization or group.",
+                "What sort of actor.",
                 required=True,
                 vocab=("person", "organization", "group"),
             ),
@@ -37,7 +37,7 @@ ACTORS = declare(
             Column(
                 "size_qualifier",
                 str,
-                "Groups: how exact size is (at least, around, ...).",
+                "Groups: how exact size is, in the article's words.",
                 vocab=QUALIFIERS,
             ),
             ref(
@@ -64,7 +64,7 @@ PLACES = declare(
             Column(
                 "kind",
                 str,
-                "country, region, city or facility.",
+                "What sort of place.",
                 required=True,
                 vocab=("country", "region", "city", "facility"),
             ),

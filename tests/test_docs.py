@@ -53,3 +53,18 @@ def test_source_copy_is_the_scraped_article_unchanged():
     if not shared.exists():
         pytest.skip(f"the scraped file is not beside the project: {shared}")
     assert copy.read_bytes() == shared.read_bytes()
+
+
+def test_published_descriptions_give_each_vocabulary_as_declared():
+    """Allowed values are written once, in the declaration; every description shows them."""
+    from article_dataset.tables import ALL_TABLES
+
+    tables = metadata()["databases"]["article"]["tables"]
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for table in ALL_TABLES:
+        for column in (c for c in table.columns if c.vocab):
+            allowed = f"One of: {', '.join(column.vocab)}."
+            assert tables[table.name]["columns"][column.name].endswith(allowed), column.name
+            named = [value for value in column.vocab if value in column.doc]
+            assert len(named) <= 1, (table.name, column.name, "values listed again in the doc")
+            assert f"| `{column.name}` |" in readme and allowed in readme
