@@ -21,7 +21,7 @@ def create_table_sql(table: Table) -> str:
         parts = [f"[{column.name}]", SQL_TYPES[column.type]]
         if table.pk == (column.name,):
             parts.append("PRIMARY KEY")
-        if column.required or column.name in table.pk:
+        if table.never_null(column):
             parts.append("NOT NULL")
         if column.references:
             parts.append(f"REFERENCES [{column.references}]([id])")

@@ -25,7 +25,7 @@ def field_descriptor(table: Table, column) -> dict:
     if column.type is bool:
         descriptor.update(trueValues=["1"], falseValues=["0"])
     constraints = {}
-    if column.required or column.name in table.pk:
+    if table.never_null(column):
         constraints["required"] = True
     if table.pk == (column.name,):
         constraints["unique"] = True

@@ -156,6 +156,9 @@ class Table:
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
 
+    def never_null(self, column: Column) -> bool:
+        return column.required or column.name in self.pk
+
     @property
     def record_columns(self) -> tuple[str, ...]:
         return self.record or self.pk[:1]
