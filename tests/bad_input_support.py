@@ -60,9 +60,10 @@ def add_fixture(data: Path) -> None:
             registry.write(text)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def good(tmp_path_factory):
-    """(data folder, article.db bytes): the real data plus the fixture, built once."""
+    """(data folder, article.db bytes): the real data plus the fixture, built once for both
+    catalogue modules."""
     base = tmp_path_factory.mktemp("good")
     data = base / "data"
     shutil.copytree(DATA, data)
