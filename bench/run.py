@@ -31,9 +31,8 @@ import yaml
 
 from article_dataset.serving import serve_command
 from bench.generate import generate
-from tests.server import free_port, running
+from tests.server import build_command, free_port, running
 
-ROOT = Path(__file__).resolve().parent.parent
 SEARCH_TERMS = ["detained", "beaten", "Almaty", "wrong", "released", "people", "Astana", "court"]
 # What datasette-search-all's page asks of each searchable table (its search_all.html).
 SEARCH_ALL_PARAMS = [
@@ -115,7 +114,7 @@ def tree_rss_kb(pid: int) -> int:
 
 def timed_build(data: Path, db_path: Path, *extra: str) -> tuple[float, float]:
     """Seconds and peak RSS (MB, whole process tree) of `build.py` as users run it."""
-    command = [sys.executable, str(ROOT / "build.py"), "--db", str(db_path), "--data", str(data)]
+    command = build_command(db_path, data)
     started = time.perf_counter()
     process = subprocess.Popen(
         [*command, *extra], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

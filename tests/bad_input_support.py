@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +32,12 @@ from .bad_input_fixture import (
     STATEMENTS,
 )
 from .conftest import DATA, ROOT
+from .server import build_command
 
 
 def run_build(db, data, *options: str):
     return subprocess.run(
-        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data), *options],
+        build_command(db, data, *options),
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -1,13 +1,23 @@
-"""A real Datasette process on loopback for tests that need the server a reader talks to."""
+"""Real processes for the tests and the bench: the build as users run it, and a Datasette
+on loopback for tests that need the server a reader talks to."""
 
 from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def build_command(db: Path, data: Path, *options: str) -> list[str]:
+    """`python build.py` as a user types it."""
+    return [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data), *options]
 
 
 def free_port() -> int:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import signal
 import sqlite3
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 from .conftest import ROOT
+from .server import build_command
 
 STRAYS = ".article.db.*.tmp"
 
@@ -24,7 +24,7 @@ STRAYS = ".article.db.*.tmp"
 def start_build(db: Path, data: Path) -> subprocess.Popen:
     """A full build: over an existing article.db an unchanged input would write nothing."""
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data), "--full"],
+        build_command(db, data, "--full"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -125,7 +125,7 @@ def test_killed_incremental_build_is_rolled_back_or_complete(tmp_path):
     events.write_text(new_text, encoding="utf-8")
     build(tmp_path / "new.db", data, full=True)
     new_rows = table_rows(tmp_path / "new.db")
-    command = [sys.executable, str(ROOT / "build.py"), "--db", str(db), "--data", str(data)]
+    command = build_command(db, data)
     outcomes = []
     for delay in (0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3):
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
