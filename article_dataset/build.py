@@ -345,9 +345,11 @@ def code_fingerprint() -> str:
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        if path.name not in NOT_BUILD_CODE:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        name = path.relative_to(package).as_posix()
+        if name not in NOT_BUILD_CODE:
+            digest.update(name.encode() + b"\0" + path.read_bytes())
     for package in ("sentencex", "pyyaml", "fastjsonschema", "jsonschema", "sqlite-utils"):
         digest.update(f"{package}={version(package)}".encode())
     digest.update(sqlite3.sqlite_version.encode())

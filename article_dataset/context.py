@@ -14,7 +14,7 @@ from .dates import date_fields
 from .load import SourceFile
 from .problems import Problems
 from .schema import TABLES, Table
-from .tables_evidence import EVIDENCE_OWNER
+from .tables.evidence import EVIDENCE_OWNER
 from .text import ArticleText
 
 

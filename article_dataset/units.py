@@ -17,9 +17,9 @@ from .inputs import fast_validator, validate
 from .load import SourceFile, read_text, read_yaml
 from .problems import Problem, Problems
 from .tables import ALL_TABLES
-from .tables_article import ARTICLE_FILE_SCHEMA, add_articles
-from .tables_cases import CASES_FILE_SCHEMA, add_cases
-from .tables_events import (
+from .tables.article import ARTICLE_FILE_SCHEMA, add_articles
+from .tables.cases import CASES_FILE_SCHEMA, add_cases
+from .tables.events import (
     EVENTS_FILE_SCHEMA,
     FIGURES_FILE_SCHEMA,
     STATEMENTS_FILE_SCHEMA,
@@ -27,7 +27,7 @@ from .tables_events import (
     add_figures,
     add_statements,
 )
-from .tables_registry import ACTORS_FILE_SCHEMA, PLACES_FILE_SCHEMA, add_actors, add_places
+from .tables.registry import ACTORS_FILE_SCHEMA, PLACES_FILE_SCHEMA, add_actors, add_places
 from .text import ArticleText
 
 REGISTRY_FILES = {

@@ -70,7 +70,7 @@ def test_every_table_has_rows(db):
 
 
 def test_every_record_has_evidence(db):
-    from article_dataset.tables_evidence import EVIDENCE_OWNER
+    from article_dataset.tables.evidence import EVIDENCE_OWNER
 
     for table, column in EVIDENCE_OWNER.items():
         missing = db.execute(

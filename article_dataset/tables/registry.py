@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .context import Context
-from .inputs import QUOTES_BY_ARTICLE, list_of, record_schema
-from .load import SourceFile
-from .schema import (
+from typing import TYPE_CHECKING
+
+from ..inputs import QUOTES_BY_ARTICLE, list_of, record_schema
+from ..load import SourceFile
+from ..schema import (
     NAMES_COLUMNS,
     QUALIFIERS,
     Column,
@@ -15,6 +16,9 @@ from .schema import (
     ident,
     ref,
 )
+
+if TYPE_CHECKING:  # context imports the tables: no cycle at run time
+    from ..context import Context
 
 ACTORS = declare(
     Table(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import Table, computed, declare
+from ..schema import Table, computed, declare
 
 EMBEDDED_METADATA = declare(
     Table(

@@ -1,12 +1,12 @@
 """Every public table, in the order a reader meets them: text, registry, records, evidence."""
 
-from .schema import TABLES
-from .tables_article import ARTICLES, PARAGRAPHS, SENTENCES
-from .tables_cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
-from .tables_events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
-from .tables_evidence import EVIDENCE
-from .tables_meta import BUILD_FILES, EMBEDDED_METADATA
-from .tables_registry import ACTOR_NAMES, ACTORS, PLACE_NAMES, PLACES
+from ..schema import TABLES
+from .article import ARTICLES, PARAGRAPHS, SENTENCES
+from .cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
+from .events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
+from .evidence import EVIDENCE
+from .meta import BUILD_FILES, EMBEDDED_METADATA
+from .registry import ACTOR_NAMES, ACTORS, PLACE_NAMES, PLACES
 
 ALL_TABLES = (
     ARTICLES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .schema import Table, computed, declare
+from ..schema import Table, computed, declare
 
 # The evidence column that points at a record of each table.
 EVIDENCE_OWNER = {

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from .context import Context
-from .inputs import QUOTES, list_of, record_schema
-from .load import SourceFile
-from .schema import (
+from typing import TYPE_CHECKING
+
+from ..inputs import QUOTES, list_of, record_schema
+from ..load import SourceFile
+from ..schema import (
     ARTICLE_ID,
     ASSERTION_COLUMNS,
     CHANNELS,
@@ -23,6 +24,9 @@ from .schema import (
     ident,
     ref,
 )
+
+if TYPE_CHECKING:  # context imports the tables: no cycle at run time
+    from ..context import Context
 
 EVENTS = declare(
     Table(

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from .context import Context
-from .inputs import record_schema
-from .load import SourceFile
-from .schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident
-from .text import is_heading
+from typing import TYPE_CHECKING
+
+from ..inputs import record_schema
+from ..load import SourceFile
+from ..schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident
+from ..text import is_heading
+
+if TYPE_CHECKING:  # context imports the tables: no cycle at run time
+    from ..context import Context
 
 ARTICLES = declare(
     Table(
