@@ -37,7 +37,7 @@ class Context:
         table = TABLES[table_name]
         row = {name: record.get(key) for name, key in _inputs(table_name)}
         row.update(computed)
-        if "date_start" in row:
+        if table.dated:
             self._add_dates(table, row, source, record)
         self.add_row(table_name, row, source, record)
         return row

@@ -12,7 +12,7 @@ from .problems import Problems
 from .schema import SQL_TYPES, TABLES, Table
 from .tables import ALL_TABLES
 
-DATE_COLUMNS = ("date", "published", "date_start", "date_end")
+DATE_COLUMNS = ("date", "published", "date_start", "date_end", "date_sort")
 
 
 def create_table_sql(table: Table) -> str:

@@ -1,81 +1,181 @@
-"""Dates that keep their precision: an ISO prefix becomes bounds, a precision and a basis."""
+"""Dates as uncertain as the article: EDTF (ISO 8601-2) strings and what SQL users need of them.
+
+A date is written in EDTF: a plain ISO prefix (2023, 2023-08, 2023-08-24), or an uncertain
+(2023-08-24?), approximate (2008~), set ({2022-10-10,2022-11-12}: both days;
+[2022-10-10,2022-11-12]: one of them) or open (../2023-09-06: on or before) date or interval.
+The build derives the earliest and latest day, the precision, the qualifier and the day the
+timeline orders by. Plain prefixes are read here (they are most dates, and importing and
+running the EDTF parser costs milliseconds each); everything else is parsed and validated by
+the edtf package. A test checks that both readings agree on plain prefixes.
+"""
 
 from __future__ import annotations
 
 import calendar
 import datetime
+import re
+from functools import lru_cache
+from typing import NamedTuple
 
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
+PLAIN = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?)?", re.ASCII)
+# What EDTF dates (without times) are made of; checked before parsing, because the parser
+# accepts a trailing newline and Python's \d matches any script's digits.
+EDTF_CHARACTERS = re.compile(r"[0-9X?~%/.,\[\]{}+-]+", re.ASCII)
+DATE_TOKEN = re.compile(r"\d{4}(?:-\d{2}){0,2}", re.ASCII)
 
 
-def bounds(prefix: str) -> tuple[str, str]:
-    """First and last day an ISO prefix can mean; ValueError if it is no real date."""
-    parts = [int(part) for part in prefix.split("-")]
+class Reading(NamedTuple):
+    """What a date means: the columns derived from it."""
+
+    start: str | None  # earliest day; None when the date is open at its start (../)
+    end: str | None  # latest day; None when open at its end (/..)
+    precision: str
+    qualifier: str | None  # uncertain, approximate, both
+    sort: str  # the day the timeline orders it by
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _midpoint(start: datetime.date, end: datetime.date) -> datetime.date:
+    return start + (end - start) / 2
+
+
+def _sort(start, end, is_set: bool) -> datetime.date:
+    """Where a reader would place the date on a timeline: a set at its first member, anything
+    else at the middle of its bounds (a day at itself, a month at its 15th or 16th). Open
+    intervals are placed by _edtf."""
+    return start if is_set else _midpoint(start, end)
+
+
+def _plain(value: str) -> Reading:
+    parts = [int(part) for part in value.split("-")]
     year = parts[0]
-    month_first, month_last = (parts[1], parts[1]) if len(parts) > 1 else (1, 12)
     if len(parts) == 3:
-        day = datetime.date(year, month_first, parts[2])
-        return day.isoformat(), day.isoformat()
-    last_day = calendar.monthrange(year, month_last)[1]
-    return (
-        datetime.date(year, month_first, 1).isoformat(),
-        datetime.date(year, month_last, last_day).isoformat(),
-    )
+        start = end = datetime.date(year, parts[1], parts[2])
+    else:
+        first, last = (parts[1], parts[1]) if len(parts) == 2 else (1, 12)
+        start = datetime.date(year, first, 1)
+        end = datetime.date(year, last, calendar.monthrange(year, last)[1])
+    sort = _sort(start, end, is_set=False)
+    return Reading(_day(start), _day(end), PRECISION_BY_LENGTH[len(value)], None, _day(sort))
+
+
+def _precision(value: str) -> str:
+    lengths = []
+    for token in DATE_TOKEN.findall(value):
+        parts = token.split("-")
+        if len(parts) >= 2 and int(parts[1]) > 12:  # 21-41: seasons, quarters, halves
+            lengths.append(5)
+        else:
+            lengths.append(len(token))
+    finest = max(lengths, default=4)
+    return "season" if finest == 5 else PRECISION_BY_LENGTH[finest]
+
+
+def _qualifier(value: str) -> str | None:
+    uncertain, approximate = "?" in value, "~" in value
+    if "%" in value or (uncertain and approximate):
+        return "both"
+    return "uncertain" if uncertain else "approximate" if approximate else None
+
+
+def _widen(day: datetime.date, precision: str, sign: int) -> datetime.date:
+    """One unit of the precision further out: an approximate date may lie just beyond it."""
+    if precision == "day":
+        return day + datetime.timedelta(days=sign)
+    months = {"month": 1, "season": 3, "year": 12}[precision] * sign
+    month_index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(month_index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, last if sign > 0 else 1)
+
+
+def _bound(parsed, name: str) -> datetime.date | None:
+    try:
+        value = getattr(parsed, name)()
+    except (TypeError, AttributeError, ValueError, OverflowError):
+        return None  # an open (..) or unknown end
+    if value is None:
+        return None
+    return datetime.date(value.tm_year, value.tm_mon, value.tm_mday)
+
+
+def _edtf(value: str) -> Reading | str:
+    from edtf import parse_edtf  # only dates that are not plain prefixes need the parser
+    from edtf.parser.edtf_exceptions import EDTFParseException
+
+    try:
+        parsed = parse_edtf(value)
+    except (EDTFParseException, ValueError, OverflowError):
+        return f"{value!r} is not a valid EDTF date"
+    open_start = value.startswith(("../", "/"))
+    open_end = value.endswith(("/..", "/"))
+    try:
+        start = None if open_start else _bound(parsed, "lower_strict")
+        end = None if open_end else _bound(parsed, "upper_strict")
+    except ValueError as error:
+        return f"{value!r} is not a real date ({error})"
+    if start is None and end is None:
+        return f"{value!r} gives no day at all"
+    precision, qualifier = _precision(value), _qualifier(value)
+    if start and end and start > end:
+        return f"{value!r} starts after it ends"
+    if qualifier in ("approximate", "both"):
+        start = start and _widen(start, precision, -1)
+        end = end and _widen(end, precision, +1)
+    if open_start or open_end:
+        # At the edge of the known part that faces the open end: "../2023-09-06" by September
+        # 6; "2022-02/.." after anything else in February 2022, which it follows.
+        sort = _bound(parsed.upper, "lower_strict") if open_start else None
+        sort = sort or _bound(parsed.lower, "upper_strict") or start or end
+    else:
+        sort = _sort(start, end, is_set=value.startswith(("[", "{")))
+    return Reading(_day(start), _day(end), precision, qualifier, _day(sort))
+
+
+@lru_cache(maxsize=65536)
+def read_date(value: str) -> Reading | str:
+    """What an EDTF date means, or why it is not one (a message)."""
+    if not EDTF_CHARACTERS.fullmatch(value):
+        return f"{value!r} is not a valid EDTF date (it holds other characters)"
+    if PLAIN.fullmatch(value):
+        try:
+            return _plain(value)
+        except ValueError as error:
+            return f"{value!r} is not a real date ({error})"
+    return _edtf(value)
+
+
+DERIVED = ("date_start", "date_end", "date_precision", "date_qualifier", "date_sort")
 
 
 def date_fields(record: dict) -> tuple[dict, list[tuple[str, str]]]:
     """The date columns of a record, and (field, message) problems with them."""
-    prefix = record.get("date")
-    problems = []
-    columns = {
-        "date_text": record.get("date_text"),
-        "date_basis": record.get("date_basis"),
-        "date_note": record.get("date_note"),
-        "date_start": None,
-        "date_end": None,
-        "date_precision": None,
-    }
-    if prefix is None:
-        for name in ("date_basis", "date_precision", "date_start", "date_end"):
-            if record.get(name) is not None:
-                problems.append((name, f"'{name}' is given but 'date' is not"))
+    value = record.get("date")
+    columns = {name: record.get(name) for name in ("date_text", "date_basis", "date_note")}
+    columns.update(dict.fromkeys(DERIVED))
+    if value is None:
+        problems = []
+        if record.get("date_basis") is not None:
+            problems.append(("date_basis", "'date_basis' is given but 'date' is not"))
         return {"date": None, **columns}, problems
-    for name in ("date_text", "date_basis"):
-        if not record.get(name):
-            problems.append((name, f"'{name}' is required when 'date' is given"))
-    try:
-        start, end = bounds(prefix)
-    except ValueError as error:
-        return {"date": prefix, **columns}, [("date", f"{prefix!r} is not a real date ({error})")]
-    precision = PRECISION_BY_LENGTH[len(prefix)]
-    given = record.get("date_precision")
-    if given is not None and given != precision:
-        problems.append(
-            ("date_precision", f"'{given}' disagrees with date {prefix!r}, which is {precision}")
-        )
-    for name, default in (("date_start", start), ("date_end", end)):
-        value = record.get(name)
-        if value is None:
-            columns[name] = default
-            continue
-        try:
-            datetime.date.fromisoformat(value)
-        except ValueError:
-            problems.append((name, f"{value!r} is not a real date"))
-            continue
-        if not start <= value <= end:
-            problems.append((name, f"{value} lies outside date {prefix!r} ({start} to {end})"))
-        columns[name] = value
-    if (
-        columns["date_start"]
-        and columns["date_end"]
-        and columns["date_start"] > columns["date_end"]
-    ):
+    problems = []
+    if not record.get("date_basis"):
+        problems.append(("date_basis", "'date_basis' is required when 'date' is given"))
+    if not record.get("date_text") and not record.get("date_note"):
         problems.append(
             (
-                "date_start",
-                f"date_start {columns['date_start']} is after date_end {columns['date_end']}",
+                "date_text",
+                "'date_text' (the article's words for the date) is required when 'date' is "
+                "given; where the article has none, give 'date_note' (the reasoning) instead",
             )
         )
-    columns["date_precision"] = precision
-    return {"date": prefix, **columns}, problems
+    reading = read_date(value)
+    if isinstance(reading, str):
+        return {"date": value, **columns}, [*problems, ("date", reading)]
+    columns.update(zip(DERIVED, reading, strict=True))  # the same order as Reading's fields
+    return {"date": value, **columns}, problems

@@ -53,13 +53,14 @@ QUERIES = {
         "title": "Timeline of events",
         "description": "Every event in date order, with how precise its date is, how the date "
         "was read, and who asserts that it happened. Undated events come last.",
-        "sql": """select e.date, e.date_text, e.date_precision, e.date_basis, e.title, e.kind,
+        "sql": """select e.date_sort, e.date, e.date_text, e.date_precision, e.date_qualifier,
+  e.date_basis, e.title, e.kind,
   e.violation_type, p.name as place, coalesce(a.name, 'the article') as asserted_by,
   e.assertion, e.id as event_id
 from events e
 left join places p on p.id = e.place_id
 left join actors a on a.id = e.asserted_by_id
-order by e.date_start is null, e.date_start, e.date_end, e.id""",
+order by e.date_sort is null, e.date_sort, e.date_end is null, e.date_end, e.id""",
     },
     "actor": {
         "title": "Everything about an actor",

@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ISO_PREFIX_PATTERN = r"^\d{4}(-\d{2}(-\d{2})?)?$"
-ISO_DAY_PATTERN = r"^\d{4}-\d{2}-\d{2}$"
+# The characters of an EDTF date; dates.read_date checks the rest with the edtf package.
+EDTF_PATTERN = r"^[0-9X?~%/.,\[\]{}+-]+$"
 
 DATE_BASES = (
     "explicit",
@@ -19,7 +19,8 @@ DATE_BASES = (
     "relative_to_publication",
     "approximate",
 )
-DATE_PRECISIONS = ("year", "month", "day")
+DATE_PRECISIONS = ("year", "season", "month", "day")
+DATE_QUALIFIERS = ("uncertain", "approximate", "both")
 ASSERTIONS = (
     "reported",
     "allegation",
@@ -160,6 +161,10 @@ class Table:
         return column.required or column.name in self.pk
 
     @property
+    def dated(self) -> bool:
+        return any(column.field == "date" for column in self.columns)
+
+    @property
     def record_columns(self) -> tuple[str, ...]:
         return self.record or self.pk[:1]
 
@@ -188,24 +193,35 @@ def date_columns(main: str = "date") -> tuple[Column, ...]:
         Column(
             main,
             str,
-            "ISO 8601 prefix as precise as the article allows: 2023, 2023-08 or 2023-08-24.",
+            "EDTF (ISO 8601-2) date as precise and as sure as the article: 2023-08-24, 2023-08, "
+            "2023-08-24? (uncertain), 2008~ (approximate), {2022-10-10,2022-11-12} (both days), "
+            "../2023-09-06 (on or before).",
             field="date",
-            pattern=ISO_PREFIX_PATTERN,
+            pattern=EDTF_PATTERN,
         ),
-        Column(
-            "date_start",
+        computed("date_start", str, "Earliest day the date can mean (ISO day); NULL when open."),
+        computed("date_end", str, "Latest day the date can mean (ISO day); NULL when open."),
+        computed(
+            "date_sort",
             str,
-            "First day the date can mean (ISO day).",
-            pattern=ISO_DAY_PATTERN,
+            "The day the timeline orders by: a set's first day, an open interval's known end, "
+            "else the middle of date_start and date_end.",
         ),
-        Column("date_end", str, "Last day the date can mean (ISO day).", pattern=ISO_DAY_PATTERN),
         Column(
             "date_precision",
             str,
-            "How much of the date the article gives.",
+            "The finest unit the date gives.",
+            field=None,
             vocab=DATE_PRECISIONS,
         ),
-        Column("date_text", str, "The article's own words for the date."),
+        Column(
+            "date_qualifier",
+            str,
+            "How sure the date is: EDTF's ? and ~ (and %, for both); NULL when it says neither.",
+            field=None,
+            vocab=DATE_QUALIFIERS,
+        ),
+        Column("date_text", str, "The article's own words for the date, verbatim."),
         Column(
             "date_basis",
             str,

@@ -52,7 +52,6 @@ FIXTURE_EVENTS = """\
   date: "2023-03-03"
   date_text: "March 3, 2023"
   date_basis: explicit
-  date_precision: day
   actors:
     - {actor: fixture-anna-testova, role: victim}
   evidence:
@@ -62,11 +61,9 @@ FIXTURE_EVENTS = """\
   title: Anna Testova held for 48 hours
   kind: detention
   description: The police said she was held for 48 hours.
-  date: "2023-03"
+  date: "2023-03-03/2023-03-05"
   date_text: "March 3, 2023"
   date_basis: explicit
-  date_start: "2023-03-03"
-  date_end: "2023-03-05"
   asserted_by: fixture-police
   assertion: official_claim
   actors:

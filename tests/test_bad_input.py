@@ -54,7 +54,7 @@ CATALOGUE = [
         ),
         None,
         None,
-        "invalid YAML: while parsing a flow sequence started on line 16, "
+        "invalid YAML: while parsing a flow sequence started on line 15, "
         "did not find expected ',' or ']'",
     ),
     bad(

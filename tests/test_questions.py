@@ -49,14 +49,29 @@ def test_semey_officers_compensation(db):
 def test_timeline_runs_in_date_order(db):
     rows = db.execute(QUERIES["timeline"]["sql"]).fetchall()
     dated = [row["date"] for row in rows if row["date"] is not None]
-    starts = [
-        one(db, "select date_start from events where id = ?", row["event_id"])[0]
+    days = [
+        one(db, "select date_sort from events where id = ?", row["event_id"])[0]
         for row in rows
         if row["date"] is not None
     ]
-    assert starts == sorted(starts)
-    assert "2007" in dated and "2023-08-24" in dated and "2022-01" in dated
-    assert dated.index("2007") < dated.index("2022-01") < dated.index("2023-08-24")
+    assert days == sorted(days)
+    first = {date: dated.index(date) for date in reversed(dated)}
+    assert first["2007-01/2007-06"] < first["2022-01"] < first["2023-08-24?"]
+    # Where a reader of the article puts them (issue: trust to the value).
+    order = [row["event_id"] for row in rows]
+    assert order.index("danebaev-lawsuit-attempt") < order.index("police-at-danebaev-doorstep")
+    video, dismissals, release = (
+        order.index(name)
+        for name in (
+            "danebaev-beaten-in-atbasar-video",
+            "atbasar-guards-dismissal-recommended",
+            "committee-press-release",
+        )
+    )
+    assert video < dismissals
+    assert days[dismissals] == days[release] == "2023-09-06"
+    posts = one(db, "select date, date_sort from events where id = 'danebaev-online-posts'")
+    assert tuple(posts) == ("{2022-10-10,2022-11-12}", "2022-10-10")
 
 
 def test_who_said_demonstration_of_power(db):

@@ -45,7 +45,7 @@ CASES = declare(
             *date_columns(),
         ),
         label="title",
-        sort="date_start",
+        sort="date_sort",
         fts=("title", "description"),
         facets=("kind", "status"),
     )
@@ -125,7 +125,7 @@ PENALTIES = declare(
             *ASSERTION_COLUMNS,
         ),
         label="title",
-        sort="date_start",
+        sort="date_sort",
         facets=("kind", "assertion"),
     )
 )

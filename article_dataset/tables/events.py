@@ -55,7 +55,7 @@ EVENTS = declare(
             *ASSERTION_COLUMNS,
         ),
         label="title",
-        sort="date_start",
+        sort="date_sort",
         fts=("title", "description"),
         facets=("kind", "violation_type", "assertion", "date_precision"),
     )
