@@ -44,6 +44,7 @@ def check(connection: sqlite3.Connection, scope: Scope, data_dir: Path, problems
     quotes_ok = not problems.items
     reread = _Reread()
     check_references(connection, scope, data_dir, problems, reread)
+    check_record_references(connection, scope, data_dir, problems, reread)
     if quotes_ok:
         check_coverage(connection, scope, data_dir, problems, reread)
 
@@ -82,6 +83,38 @@ def check_references(connection, scope, data_dir: Path, problems: Problems, rere
                     record=record_id or None,
                     field=column.yaml_key or column.name,
                 )
+
+
+def check_record_references(connection, scope, data_dir: Path, problems, reread) -> None:
+    """Records named by kind and id (a dispute's two sides) must exist in that table."""
+    from .tables.evidence import RECORD_TABLES
+
+    for table in ALL_TABLES:
+        for kind_column, id_column, key in table.record_refs:
+            for target in RECORD_TABLES:
+                select = (
+                    f"select t.source_file, t.source_line, t.id, t.[{id_column}] "
+                    f"from [{table.name}] t where t.[{kind_column}] = '{target}' and not exists "
+                    f"(select 1 from [{target}] r where r.id = t.[{id_column}])"
+                )
+                if scope.staged:
+                    rows = connection.execute(
+                        f"{select} and t.source_file in (select path from temp.stale_files) "
+                        f"union {select} and t.[{id_column}] in "
+                        f"(select id from temp.scope_gone where tbl = ?)",
+                        (target,),
+                    )
+                else:
+                    rows = connection.execute(select)
+                for source_file, line, record_id, value in rows:
+                    named = f"{target}/{value}"
+                    problems.add(
+                        f"{data_dir.name}/{source_file}",
+                        reread.key_line(data_dir / source_file, line, key, named),
+                        f"unknown record {named!r}: there is no {target} id {value!r}",
+                        record=record_id,
+                        field=key,
+                    )
 
 
 def check_coverage(connection, scope, data_dir: Path, problems: Problems, reread) -> None:

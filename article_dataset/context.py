@@ -81,6 +81,8 @@ class Context:
             row = {name: None for name in EVIDENCE_OWNER.values()}
             row.update(
                 id=f"{owner_column.removesuffix('_id')}--{owner_id}--{article_id}--{number}",
+                record_table=owner_table,
+                record_id=owner_id,
                 article_id=article_id,
                 sentence_id=sentence.id,
                 quote=quote,

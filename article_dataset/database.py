@@ -122,6 +122,11 @@ def finish_new_database(connection: sqlite3.Connection) -> None:
             connection.execute(
                 f"CREATE INDEX [idx_{table.name}_{name}] ON [{table.name}] ([{name}]){partial}"
             )
+        for columns in table.indexes:
+            names = ", ".join(f"[{name}]" for name in columns)
+            connection.execute(
+                f"CREATE INDEX [idx_{table.name}_{'_'.join(columns)}] ON [{table.name}] ({names})"
+            )
     import sqlite_utils  # only full builds set up search: keep incremental start-up short
 
     db = sqlite_utils.Database(connection)

@@ -87,22 +87,53 @@ def prepare_connection(conn):
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
 
-@hookimpl
-def render_cell(row, value, column, table, database, datasette):
-    # Results of the "search" canned query name their record's table and id: the title
-    # becomes a link to the record's page. Both parts of the path are tilde-encoded and
-    # Markup.format escapes the text, so a query's values cannot inject markup or leave
-    # the database's pages.
-    if table is not None or column != "title" or not hasattr(row, "keys"):
+# Columns of canned query results that hold a record's id (query results, unlike table
+# pages, get no links from Datasette).
+ID_COLUMNS = {
+    "actor_id": "actors",
+    "place_id": "places",
+    "event_id": "events",
+    "statement_id": "statements",
+    "case_id": "cases",
+    "charge_id": "charges",
+    "penalty_id": "penalties",
+    "figure_id": "figures",
+    "dispute_id": "disputes",
+    "sentence_id": "sentences",
+    "evidence_id": "evidence",
+    "claim_id": "claims",
+}
+
+
+def _linked_record(row, value, column, table) -> tuple[object, object] | None:
+    """(table, id) of the record a cell names, if it names one."""
+    if not hasattr(row, "keys"):
         return None
     keys = row.keys()
-    if "record_table" not in keys or "record_id" not in keys or row["record_id"] is None:
+    kind = f"{column.removesuffix('_id')}_table"
+    if column.endswith("_id") and kind in keys:  # record_id and record_table, by_id and by_table
+        return row[kind], value
+    if table is not None:
+        return None  # Datasette links a table's foreign keys itself
+    if column == "title" and "record_table" in keys and "record_id" in keys:
+        return row["record_table"], row["record_id"]
+    if column in ID_COLUMNS:
+        return ID_COLUMNS[column], value
+    return None
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    # A cell that names a record (a polymorphic record_table/record_id pair, a "search" hit's
+    # title, an id column of a query) becomes a link to the record's page. Both parts of the
+    # path are tilde-encoded and Markup.format escapes the text, so a query's values cannot
+    # inject markup or leave the database's pages.
+    linked = _linked_record(row, value, column, table)
+    if linked is None or None in linked or value is None:
         return None
-    url = datasette.urls.row(
-        database, str(row["record_table"]), tilde_encode(str(row["record_id"]))
-    )
-    text = row["record_id"] if value is None else value
-    return Markup('<a href="{}">{}</a>').format(url, text)
+    record_table, record_id = linked
+    url = datasette.urls.row(database, str(record_table), tilde_encode(str(record_id)))
+    return Markup('<a href="{}">{}</a>').format(url, value)
 
 
 @hookimpl

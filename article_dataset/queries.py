@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .schema import TABLES
 from .tables import ALL_TABLES
+from .tables.evidence import RECORD_TABLES
 
 # escape_fts of an empty search (or of one made only of quotes) is '', which FTS5 refuses:
 # '""' is a valid query that matches nothing, so the page shows its form and no error.
@@ -37,6 +39,23 @@ def _search_everything_sql(per_kind: int = 5) -> str:
         + "\nunion all\n".join(parts)
         + "\n) order by kind_order, record_id"
     )
+
+
+def _label(kind: str, record_id: str) -> str:
+    """The label of a record named by kind and id (a dispute's side, a claim's record)."""
+    cases = "\n".join(
+        f"    when '{name}' then "
+        f"(select [{TABLES[name].label}] from [{name}] where id = {record_id})"
+        for name in RECORD_TABLES
+    )
+    return f"case {kind}\n{cases}\n  end"
+
+
+def _sentences(kind: str, record_id: str) -> str:
+    """The sentences of a record's evidence, in the article's order, as one text."""
+    return f"""(select group_concat(text, ' … ') from (
+    select distinct s.text from evidence e join sentences s on s.id = e.sentence_id
+    where e.record_table = {kind} and e.record_id = {record_id} order by s.article_id, s.number))"""
 
 
 QUERIES = {
@@ -146,6 +165,33 @@ from figures f
 left join actors a on a.id = f.asserted_by_id
 join evidence ev on ev.figure_id = f.id
 order by f.id, ev.id""",
+    },
+    # A canned query named like a table would hide the table's page: hence these names.
+    "record_evidence": {
+        "title": "The evidence behind one record",
+        "description": "Every sentence and quote that backs one record: give its table "
+        "(events, actors, statements, ...) and its id.",
+        "sql": """select s.number as sentence_number, ev.quote, s.text as sentence,
+  ev.sentence_id, ev.record_table, ev.record_id, ev.id as evidence_id
+from evidence ev join sentences s on s.id = ev.sentence_id
+where ev.record_table = :record_table and ev.record_id = :record_id
+order by s.article_id, s.number, ev.char_start""",
+    },
+    "both_sides": {
+        "title": "Disputes, both sides: who denies, contradicts or challenges what",
+        "description": "Each record that the article sets against another, with both sides' "
+        "sentences and the words that set them against each other.",
+        "sql": f"""select d.relation,
+  {_label("d.by_table", "d.by_id")} as by_title,
+  {_sentences("d.by_table", "d.by_id")} as by_sentences,
+  {_label("d.record_table", "d.record_id")} as disputed_title,
+  {_sentences("d.record_table", "d.record_id")} as disputed_sentences,
+  d.note,
+  (select group_concat(quote, ' … ') from evidence
+    where record_table = 'disputes' and record_id = d.id) as dispute_quotes,
+  d.by_table, d.by_id, d.record_table, d.record_id, d.id as dispute_id
+from disputes d
+order by d.record_table, d.record_id, d.id""",
     },
     "names": {
         "title": "Find a person, body or place by any spelling",

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
+SLUG_PATTERN = rf"^{SLUG}$"
 # The characters of an EDTF date; dates.read_date checks the rest with the edtf package.
 EDTF_PATTERN = r"^[0-9X?~%/.,\[\]{}+-]+$"
 
@@ -153,6 +154,10 @@ class Table:
     tracked: bool = True
     # The columns naming the record a row belongs to, for messages; default: the first key.
     record: tuple[str, ...] = ()
+    # Indexes over several columns (single columns are indexed by database.index_columns).
+    indexes: tuple[tuple[str, ...], ...] = ()
+    # (table column, id column, YAML key) of records named by kind and id (checks.py).
+    record_refs: tuple[tuple[str, str, str], ...] = ()
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)

@@ -19,6 +19,7 @@ from .problems import Problem, Problems
 from .tables import ALL_TABLES
 from .tables.article import ARTICLE_FILE_SCHEMA, add_articles
 from .tables.cases import CASES_FILE_SCHEMA, add_cases
+from .tables.disputes import DISPUTES_FILE_SCHEMA, add_disputes
 from .tables.events import (
     EVENTS_FILE_SCHEMA,
     FIGURES_FILE_SCHEMA,
@@ -39,6 +40,7 @@ ARTICLE_RECORD_FILES = {
     "statements.yml": (STATEMENTS_FILE_SCHEMA, add_statements),
     "cases.yml": (CASES_FILE_SCHEMA, add_cases),
     "figures.yml": (FIGURES_FILE_SCHEMA, add_figures),
+    "disputes.yml": (DISPUTES_FILE_SCHEMA, add_disputes),
 }
 ARTICLE_FILES = {"article.yml", "source.txt", *ARTICLE_RECORD_FILES}
 COLUMNS = {table.name: [column.name for column in table.columns] for table in ALL_TABLES}

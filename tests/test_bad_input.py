@@ -159,7 +159,7 @@ CATALOGUE = [
         add_file(f"{FOLDER}/notes.md", "my notes\n"),
         None,
         None,
-        "unexpected file; expected: article.yml, cases.yml, events.yml",
+        "unexpected file; expected: article.yml, cases.yml, disputes.yml, events.yml",
     ),
     # --- Fields and values
     bad(

@@ -23,8 +23,10 @@ def test_every_sentence_is_cited_or_waived(built, db):
         row["text"]
         for row in db.execute("select text from sentences where uncited_reason is not null")
     ]
-    assert "Well, maybe in theory." in waived
-    assert len(waived) <= 6, waived
+    assert "Whether Akhmedyarov’s prediction will hold, only time will tell." in waived
+    # The article's doubt is a dispute now, no longer waived as an aside.
+    assert "Well, maybe in theory." not in waived
+    assert len(waived) <= 5, waived
 
 
 def test_every_quote_is_the_text_at_its_offsets_and_inside_its_sentence(db):

@@ -55,3 +55,32 @@ async def test_home_page_shows_title_and_license(datasette):
     assert response.status_code == 200
     assert "record by record" in response.text
     assert "CC BY 4.0" in response.text
+
+
+async def test_no_canned_query_hides_a_table(datasette):
+    """/article/<name> is the canned query when both exist: a table of that name would be
+    unreachable by its page."""
+    from article_dataset.queries import QUERIES
+    from article_dataset.tables import ALL_TABLES
+
+    assert not set(QUERIES) & {table.name for table in ALL_TABLES}
+    response = await datasette.client.get("/article/evidence.json?_shape=array&_size=1")
+    assert response.status_code == 200
+    assert "quote" in response.json()[0]
+
+
+async def test_both_sides_of_every_dispute_link_to_their_records(datasette):
+    response = await datasette.client.get("/article/both_sides")
+    assert response.status_code == 200
+    html = response.text
+    assert 'href="/article/statements/danebaev-not-refusing"' in html
+    assert 'href="/article/statements/officer-warned-twice"' in html
+    rows = (await datasette.client.get("/article/both_sides.json?_shape=objects")).json()["rows"]
+    by_dispute = {row["dispute_id"]: row for row in rows}
+    refusing = by_dispute["prisoner-denies-refusing"]
+    assert refusing["relation"] == "denies"
+    assert "I’m not refusing!" in refusing["by_sentences"]
+    assert "Why are you refusing?" in refusing["disputed_sentences"]
+    lawsuit = by_dispute["lawsuit-challenges-terrorists-claim"]
+    assert (lawsuit["by_table"], lawsuit["by_id"]) == ("cases", "danebaev-lawsuit-against-toqaev")
+    assert lawsuit["disputed_title"].startswith("qasym-zhomart-toqaev: 20,000 terrorists")

@@ -123,7 +123,10 @@ def test_contested_numbers_name_who_gives_them(db):
 
 
 async def test_every_canned_query_answers_through_datasette(datasette):
-    params = "actor=timur-danebaev&words=&name=a&q=torture&_shape=objects"
+    params = (
+        "actor=timur-danebaev&words=&name=a&q=torture&record_table=actors"
+        "&record_id=timur-danebaev&_shape=objects"
+    )
     for name in QUERIES:
         response = await datasette.client.get(f"/article/{name}.json?{params}")
         assert response.status_code == 200, (name, response.text[:300])

@@ -3,6 +3,7 @@
 from ..schema import TABLES
 from .article import ARTICLES, PARAGRAPHS, SENTENCES
 from .cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
+from .disputes import DISPUTES
 from .events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
 from .evidence import EVIDENCE
 from .meta import BUILD_FILES, EMBEDDED_METADATA
@@ -25,6 +26,7 @@ ALL_TABLES = (
     CHARGES,
     PENALTIES,
     FIGURES,
+    DISPUTES,
     EVIDENCE,
     EMBEDDED_METADATA,
     BUILD_FILES,

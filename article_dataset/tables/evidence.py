@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from ..schema import Table, computed, declare
 
-# The evidence column that points at a record of each table.
+# The evidence column that points at a record of each table (a foreign key, so that a
+# record's page in Datasette links to its evidence); record_table/record_id name the same
+# record for plain SQL.
 EVIDENCE_OWNER = {
     "actors": "actor_id",
     "places": "place_id",
@@ -14,16 +16,23 @@ EVIDENCE_OWNER = {
     "charges": "charge_id",
     "penalties": "penalty_id",
     "figures": "figure_id",
+    "disputes": "dispute_id",
 }
+RECORD_TABLES = tuple(EVIDENCE_OWNER)
 
 _ONE_OWNER = " + ".join(f"([{column}] IS NOT NULL)" for column in EVIDENCE_OWNER.values())
+_SAME_OWNER = " OR ".join(
+    f"(record_table = '{table}' AND [{column}] = record_id)"
+    for table, column in EVIDENCE_OWNER.items()
+)
 
 EVIDENCE = declare(
     Table(
         "evidence",
         "Verbatim quotes from the article backing each record. Each row belongs to exactly one "
-        "record (one of the *_id columns is set) and lies inside one sentence; "
-        "substr(articles.text, char_start + 1, char_end - char_start) = quote.",
+        "record (record_table, record_id; the matching *_id column is set too, for links) and "
+        "lies inside one sentence; substr(articles.text, char_start + 1, char_end - "
+        "char_start) = quote.",
         (
             computed(
                 "id",
@@ -31,6 +40,8 @@ EVIDENCE = declare(
                 "Owner kind, owner id, article id and quote number, joined by -- (which no "
                 "slug contains, so ids cannot collide).",
             ),
+            computed("record_table", str, "The kind of record this backs (its table)."),
+            computed("record_id", str, "The id of the record this backs."),
             computed("article_id", str, "The article quoted.", "articles"),
             computed("sentence_id", str, "The sentence holding the quote.", "sentences"),
             computed("quote", str, "The quote, character for character."),
@@ -43,7 +54,8 @@ EVIDENCE = declare(
         ),
         label="quote",
         sort="id",
-        checks=(f"{_ONE_OWNER} = 1", "char_end > char_start"),
-        record=tuple(EVIDENCE_OWNER.values()),
+        checks=(f"{_ONE_OWNER} = 1", f"{_SAME_OWNER}", "char_end > char_start"),
+        record=("record_id",),
+        indexes=(("record_table", "record_id"),),
     )
 )
