@@ -65,6 +65,14 @@ class BuildReport:
         return self.counts.get("cited", 0)
 
     @property
+    def values(self) -> tuple[int, int, int, int]:
+        """(values, linked automatically, by a curator's quote, waived)."""
+        return tuple(
+            self.counts.get(name) or 0
+            for name in ("values", "automatic", "curated", "waived_values")
+        )
+
+    @property
     def coverage(self) -> float:
         covered = self.cited + self.waived
         return 100.0 * covered / self.sentences if self.sentences else 0.0
@@ -76,10 +84,17 @@ class BuildReport:
                 f"coverage: {self.cited + self.waived}/{self.sentences} sentences "
                 f"({self.cited} cited, {self.waived} waived) = {self.coverage:.1f}%"
             )
+            values, automatic, curated, waived = self.values
+            backed = automatic + curated + waived  # every value: else the build fails
+            lines.append(
+                f"values: {backed}/{values} backed ({automatic} automatic, {curated} curated, "
+                f"{waived} waived) = {100.0 * backed / values if values else 100.0:.1f}%"
+            )
             tables = ", ".join(
                 f"{name} {count}"
                 for name, count in self.counts.items()
-                if name not in ("waived", "cited")
+                if name
+                not in ("waived", "cited", "values", "automatic", "curated", "waived_values")
             )
             lines.append(f"rows: {tables}")
         return "\n".join(lines)
@@ -202,7 +217,8 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
             gone = {table: ids - kept.get(table, set()) for table, ids in removed.items()}
             articles = cited_before | _cited_articles(connection)
             articles |= {unit.article_id for unit in stale if unit.article_id}
-            scope = Scope(staged=True, gone=gone, articles=articles)
+            registry = any(path.startswith("registry/") for path in files)
+            scope = Scope(staged=True, gone=gone, articles=articles, all_references=registry)
             check(connection, scope, data_dir, problems)
         problems.raise_if_any()
         # Files re-read only because a text they quote changed keep their recorded state.
@@ -328,6 +344,13 @@ def _counts(connection) -> dict[str, int]:
     counts["cited"] = connection.execute(
         "SELECT count(*) FROM sentences WHERE id IN (SELECT sentence_id FROM evidence)"
     ).fetchone()[0]
+    values = connection.execute(
+        """SELECT count(*), sum(build), sum(curator), sum(waived) FROM (
+             SELECT max(linked_by = 'build') AS build, max(linked_by = 'curator') AS curator,
+               max(linked_by = 'waived') AS waived
+             FROM claims GROUP BY record_table, record_id, field, value)"""
+    ).fetchone()
+    counts.update(zip(("values", "automatic", "curated", "waived_values"), values, strict=True))
     return counts
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from .load import Located, read_yaml
 from .problems import Problems
 from .tables import ALL_TABLES
+from .tables.claims import link_references
 
 
 @dataclass
@@ -20,6 +21,7 @@ class Scope:
     staged: bool = False  # only the rows of the files in temp.stale_files; else every row
     gone: dict[str, set[str]] = field(default_factory=dict)  # table -> ids removed for good
     articles: set[str] | None = None  # None: every article
+    all_references: bool = False  # link every reference again (the registry changed)
 
 
 def _scope_tables(connection: sqlite3.Connection, scope: Scope) -> None:
@@ -37,14 +39,17 @@ def _scope_tables(connection: sqlite3.Connection, scope: Scope) -> None:
 
 
 def check(connection: sqlite3.Connection, scope: Scope, data_dir: Path, problems: Problems):
-    """References always; coverage only when every quote was found (a quote that failed
-    would otherwise show up again as an uncited sentence)."""
+    """References always; the claims of references only when every id is known, and coverage
+    only when every quote was found (a failed quote or unknown id would otherwise show up again
+    as an uncited sentence or an unstated value)."""
     if scope.staged:
         _scope_tables(connection, scope)
     quotes_ok = not problems.items
     reread = _Reread()
     check_references(connection, scope, data_dir, problems, reread)
     check_record_references(connection, scope, data_dir, problems, reread)
+    if not problems.items:  # an unknown id would come back as an unstated reference
+        link_references(connection, scope, data_dir, problems)
     if quotes_ok:
         check_coverage(connection, scope, data_dir, problems, reread)
 

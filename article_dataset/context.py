@@ -14,6 +14,7 @@ from .dates import date_fields
 from .load import SourceFile
 from .problems import Problems
 from .schema import TABLES, Table
+from .tables.claims import Linker, Value, words_for
 from .tables.evidence import EVIDENCE_OWNER
 from .text import ArticleText
 
@@ -24,6 +25,11 @@ def _inputs(table_name: str) -> list[tuple[str, str]]:
     return [(column.name, column.yaml_key) for column in TABLES[table_name].input_columns]
 
 
+@cache
+def _claimed(table_name: str) -> list:
+    return [column for column in TABLES[table_name].columns if column.claim]
+
+
 @dataclass
 class Context:
     # The text of an article by id: KeyError if there is no such article, None if its text
@@ -31,16 +37,77 @@ class Context:
     article_text: Callable[[str], ArticleText | None]
     problems: Problems = field(default_factory=Problems)
     rows: dict[str, list[dict]] = field(default_factory=lambda: defaultdict(list))
+    values: list[Value] = field(default_factory=list)  # waiting for their sentences (finish)
+    # Records with a quote that could not be used: their values are not linked, so that the
+    # quote's problem is not reported again as unstated values.
+    unquoted: set[tuple[str, str]] = field(default_factory=set)
+    _counts: dict = field(default_factory=lambda: defaultdict(int))
 
-    def add_record(self, table_name: str, source: SourceFile, record: dict, **computed) -> dict:
-        """One row from a curated record: its input columns, dates and the computed values."""
+    def add_record(
+        self, table_name: str, source: SourceFile, record: dict, claimed=True, **computed
+    ) -> dict:
+        """One row from a curated record: its input columns, dates and the computed values;
+        its values (unless claimed is false: the same value kept twice) wait for their
+        sentences until the unit is complete."""
         table = TABLES[table_name]
         row = {name: record.get(key) for name, key in _inputs(table_name)}
         row.update(computed)
         if table.dated:
             self._add_dates(table, row, source, record)
         self.add_row(table_name, row, source, record)
+        if claimed and _claimed(table_name):
+            self._add_values(table, source, record, row)
         return row
+
+    def _add_values(self, table: Table, source: SourceFile, record: dict, row: dict) -> None:
+        if table.part_of:  # an item of a record's list: the value belongs to the record
+            id_column, key, qualifier = table.part_of
+            owner = TABLES[table.column(id_column).references]
+            record_id, holder = row[id_column], getattr(record, "owner", None) or record
+            field_name = f"{key}.{row[qualifier]}" if qualifier else key
+            wanted = [
+                (column, field_name, key, record.get("claim")) for column in _claimed(table.name)
+            ]
+            line = getattr(record, "line", 0)
+        else:
+            owner, record_id, holder = table, row["id"], record
+            specs = record.get("claims") or {}
+            wanted = [(c, c.name, c.yaml_key, specs.get(c.yaml_key)) for c in _claimed(table.name)]
+            line = None
+        for column, field_name, key, spec in wanted:
+            value = row[column.name]
+            if value is None or (column.stated_as is not None and not words_for(column, value)):
+                if spec is not None:
+                    self.problems.at(
+                        source, record, f"claims: {key!r} has no value for a sentence to state", key
+                    )
+                continue
+            self._counts[(owner.name, record_id, field_name)] += 1
+            where = line or getattr(record, "key_lines", {}).get(key) or getattr(record, "line", 0)
+            self.values.append(
+                Value(
+                    owner,
+                    record_id,
+                    field_name,
+                    key,
+                    value,
+                    column,
+                    holder,
+                    record,
+                    spec,
+                    where,
+                    self._counts[(owner.name, record_id, field_name)],
+                    source,
+                )
+            )
+
+    def finish(self) -> None:
+        """Link every value of the unit to the sentence that states it (or defer it)."""
+        linker = Linker(self)
+        for value in self.values:
+            if (value.table.name, value.record_id) not in self.unquoted:
+                linker.link(value)
+        self.values.clear()
 
     def _add_dates(self, table: Table, row: dict, source: SourceFile, record: dict) -> None:
         values, problems = date_fields(record)
@@ -66,8 +133,10 @@ class Context:
             self.problems.at(
                 source, node, f"unknown article {article_id!r}", field="evidence", line=line
             )
+            self.unquoted.add((owner_table, owner_id))
             return
         if article is None:
+            self.unquoted.add((owner_table, owner_id))
             return
         owner_column = EVIDENCE_OWNER[owner_table]
         lines = getattr(quotes, "item_lines", [])
@@ -76,6 +145,7 @@ class Context:
             if isinstance(found, str):
                 line = lines[number - 1] if number <= len(lines) else None
                 self.problems.at(source, node, found, field="evidence", line=line)
+                self.unquoted.add((owner_table, owner_id))
                 continue
             sentence, start = found
             row = {name: None for name in EVIDENCE_OWNER.values()}

@@ -14,6 +14,30 @@ from .tables import ALL_TABLES
 
 EXAMPLES = (
     (
+        "Which sentence says Danebaev is 38?",
+        """select c.value as age, c.quote, s.number as sentence_number, s.text as sentence,
+  coalesce(a.name, 'the article') as asserted_by, c.linked_by
+from claims c join sentences s on s.id = c.sentence_id
+left join actors a on a.id = c.asserted_by_id
+where c.record_table = 'actors' and c.record_id = 'timur-danebaev' and c.field = 'age'""",
+    ),
+    (
+        "Who says the video was shot on August 24?",
+        """select e.title, e.date, c.quote, coalesce(a.name, 'the article') as date_asserted_by,
+  c.assertion, s.text as sentence
+from claims c join events e on e.id = c.record_id
+join sentences s on s.id = c.sentence_id
+left join actors a on a.id = c.asserted_by_id
+where c.record_table = 'events' and c.field = 'date' and e.date like '2023-08-24%'
+order by e.id""",
+    ),
+    (
+        "Who denies, contradicts or challenges what?",
+        """select d.relation, d.by_table || '/' || d.by_id as disputed_by,
+  d.record_table || '/' || d.record_id as disputed, d.note
+from disputes d order by d.relation, d.id""",
+    ),
+    (
         "Who called the video a demonstration of power, where, and in which sentence?",
         """select a.name as speaker, s.channel, s.date, s.text, sen.text as sentence
 from statements s join actors a on a.id = s.actor_id

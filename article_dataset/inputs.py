@@ -8,7 +8,7 @@ import fastjsonschema
 
 from .load import SourceFile
 from .problems import Problems
-from .schema import SLUG_PATTERN, Column, Number, Table
+from .schema import ASSERTIONS, SLUG_PATTERN, Column, Number, Table
 
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", Number: "number"}
 
@@ -36,9 +36,51 @@ def column_schema(column: Column) -> dict:
     return schema
 
 
+QUOTE_OR_QUOTES = {
+    "anyOf": [
+        {"type": "string", "minLength": 1},
+        {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
+    ]
+}
+# How a curator backs one value: a quote, quotes, or a mapping that may also say who asserts
+# it, or why no sentence does (claims).
+CLAIM_SPEC = {
+    "anyOf": [
+        *QUOTE_OR_QUOTES["anyOf"],
+        {
+            "type": "object",
+            "properties": {
+                "quote": QUOTE_OR_QUOTES,
+                "asserted_by": {"type": "string", "pattern": SLUG_PATTERN},
+                "assertion": {"enum": list(ASSERTIONS)},
+                "note": {"type": "string", "minLength": 1},
+                "waived": {"type": "string", "minLength": 1},
+            },
+            "additionalProperties": False,
+            "minProperties": 1,
+        },
+    ]
+}
+
+
+def claims_schema(table: Table) -> dict:
+    """`claims:` of a record: support for its values, by field."""
+    keys = [column.yaml_key for column in table.input_columns if column.claim]
+    return {
+        "type": "object",
+        "propertyNames": {"enum": keys},
+        "additionalProperties": CLAIM_SPEC,
+    }
+
+
 def record_schema(table: Table, nested: dict | None = None, required=("evidence",)) -> dict:
-    """The schema of one curated record: the table's input columns plus nested lists."""
+    """The schema of one curated record: the table's input columns plus nested lists, and
+    the support for its values (`claims:` by field, or `claim:` in an item of a list)."""
     properties = {c.yaml_key: column_schema(c) for c in table.input_columns}
+    if table.part_of and any(c.claim for c in table.columns):
+        properties["claim"] = CLAIM_SPEC
+    elif any(c.claim for c in table.input_columns):
+        properties["claims"] = claims_schema(table)
     properties.update(nested or {})
     return {
         "type": "object",

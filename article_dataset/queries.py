@@ -70,13 +70,20 @@ QUERIES = {
     },
     "timeline": {
         "title": "Timeline of events",
-        "description": "Every event in date order, with how precise its date is, how the date "
-        "was read, and who asserts that it happened. Undated events come last.",
-        "sql": """select e.date_sort, e.date, e.date_text, e.date_precision, e.date_qualifier,
-  e.date_basis, e.title, e.kind,
-  e.violation_type, p.name as place, coalesce(a.name, 'the article') as asserted_by,
-  e.assertion, e.id as event_id
+        "description": "Every event in date order (date_sort: see the README), with its EDTF "
+        "date, the article's words for it, the quote that states it and who asserts the date "
+        "(not always who asserts the event), and the reasoning where the date is inferred. "
+        "Undated events come last.",
+        "sql": """select e.date_sort, e.date, e.date_qualifier, e.date_text, e.title,
+  d.quote as date_quote,
+  case when d.id is not null then coalesce(da.name, 'the article') end as date_asserted_by,
+  d.assertion as date_assertion, e.date_note, e.kind, e.violation_type, p.name as place,
+  coalesce(a.name, 'the article') as asserted_by, e.assertion, e.id as event_id
 from events e
+left join claims d on d.id = (
+  select id from claims where record_table = 'events' and record_id = e.id and field = 'date'
+  order by id limit 1)
+left join actors da on da.id = d.asserted_by_id
 left join places p on p.id = e.place_id
 left join actors a on a.id = e.asserted_by_id
 order by e.date_sort is null, e.date_sort, e.date_end is null, e.date_end, e.id""",
@@ -176,6 +183,20 @@ order by f.id, ev.id""",
 from evidence ev join sentences s on s.id = ev.sentence_id
 where ev.record_table = :record_table and ev.record_id = :record_id
 order by s.article_id, s.number, ev.char_start""",
+    },
+    "provenance": {
+        "title": "Provenance of one record, value by value",
+        "description": "Every value of one record (its date, numbers, names, place, "
+        "participants, ...) with the sentence and words that state it, who asserts it, and "
+        "whether the build or a curator found the sentence. Give the record's table and id.",
+        "sql": """select c.field, c.value, c.quote, s.text as sentence,
+  coalesce(a.name, 'the article') as asserted_by, c.assertion, c.linked_by, c.note,
+  c.sentence_id, c.value_table, c.record_table, c.record_id, c.id as claim_id
+from claims c
+left join sentences s on s.id = c.sentence_id
+left join actors a on a.id = c.asserted_by_id
+where c.record_table = :record_table and c.record_id = :record_id
+order by c.field, s.article_id, s.number, c.id""",
     },
     "both_sides": {
         "title": "Disputes, both sides: who denies, contradicts or challenges what",

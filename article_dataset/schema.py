@@ -30,7 +30,19 @@ ASSERTIONS = (
     "court_finding",
     "inference",
 )
-QUALIFIERS = ("at least", "more than", "around", "just under", "exactly", "as stated", "dozens")
+# Coded values with the words that state them in a sentence (claims link a value to the
+# sentence holding one of its words). No words: the value states an absence (no qualifier in
+# the text, the article's own voice, an unknown outcome) and is backed by the record alone.
+QUALIFIER_WORDS = {
+    "at least": ("at least",),
+    "more than": ("more than", "over"),
+    "around": ("around", "some", "about", "roughly", "approximately", "nearly"),
+    "just under": ("just under",),
+    "exactly": ("exactly",),
+    "as stated": (),
+    "dozens": ("dozens",),
+}
+QUALIFIERS = tuple(QUALIFIER_WORDS)
 NAME_TYPES = (
     "canonical",
     "as_in_source",
@@ -98,15 +110,28 @@ CASE_ROLES = (
     "complainant",
     "beneficiary",
 )
-CHANNELS = (
-    "video",
-    "facebook_post",
-    "press_release",
-    "interview",
-    "speech",
-    "court",
-    "article",
-)
+CHANNEL_WORDS = {
+    "video": ("video", "footage"),
+    "facebook_post": ("Facebook post",),
+    "press_release": ("press release", "the statement"),
+    "interview": ("interview", "told"),
+    "speech": ("speech", "speaking"),
+    "court": ("court",),
+    "article": (),
+}
+CHANNELS = tuple(CHANNEL_WORDS)
+# Outcomes of charges, and the statuses of cases that share their words.
+OUTCOME_WORDS = {
+    "convicted": ("convicted", "conviction", "found guilty", "sentenced"),
+    "acquitted": ("acquitted", "acquittal"),
+    "dismissed": ("dismissed", "thrown out"),
+    "pending": ("pending", "awaiting"),
+    "unknown": (),
+}
+CURRENCY_WORDS = {"USD": ("$", "dollar", "USD"), "EUR": ("€", "euro", "EUR")}
+AMOUNT_BASES = {"each": ("each", "apiece", "per person"), "in total": ("in total", "total")}
+# What a curated value is, for claims: how a sentence states it (stating.py).
+CLAIM_KINDS = ("number", "months", "date", "text", "term", "qualifier", "ref")
 
 
 class Number(float):
@@ -128,6 +153,9 @@ class Column:
     pattern: str | None = None
     references: str | None = None
     minimum: float | None = None
+    # A value readers quote (claims.py): how a sentence states it; for terms, value -> words.
+    claim: str | None = None
+    stated_as: dict[str, tuple[str, ...]] | None = None
 
     @property
     def description(self) -> str:
@@ -158,6 +186,9 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     # (table column, id column, YAML key) of records named by kind and id (checks.py).
     record_refs: tuple[tuple[str, str, str], ...] = ()
+    # Rows that are items of a record's list (an event's actors): (column of the record's id,
+    # the list's YAML key, the column that qualifies the item, e.g. its role), for claims.
+    part_of: tuple[str, str, str | None] | None = None
 
     def column(self, name: str) -> Column:
         return next(c for c in self.columns if c.name == name)
@@ -182,8 +213,8 @@ def ident(doc: str) -> Column:
     return Column("id", str, doc, required=True, pattern=SLUG_PATTERN)
 
 
-def ref(name: str, table: str, doc: str, key: str | None = "", required=False) -> Column:
-    return Column(name, str, doc, field=key, required=required, references=table)
+def ref(name: str, table: str, doc: str, key: str | None = "", required=False, claim=None):
+    return Column(name, str, doc, field=key, required=required, references=table, claim=claim)
 
 
 def computed(name: str, type_: type, doc: str, references: str | None = None) -> Column:
@@ -193,7 +224,9 @@ def computed(name: str, type_: type, doc: str, references: str | None = None) ->
 ARTICLE_ID = computed("article_id", str, "The article this record comes from.", "articles")
 
 
-def date_columns(main: str = "date") -> tuple[Column, ...]:
+def date_columns(main: str = "date", claimed: bool = True) -> tuple[Column, ...]:
+    """The date and what the build derives from it; a claimed date is a value of its record
+    (an event's date), unlike an article's publication date, which the article never states."""
     return (
         Column(
             main,
@@ -203,6 +236,7 @@ def date_columns(main: str = "date") -> tuple[Column, ...]:
             "../2023-09-06 (on or before).",
             field="date",
             pattern=EDTF_PATTERN,
+            claim="date" if claimed else None,
         ),
         computed("date_start", str, "Earliest day the date can mean (ISO day); NULL when open."),
         computed("date_end", str, "Latest day the date can mean (ISO day); NULL when open."),
@@ -254,7 +288,7 @@ ASSERTION_COLUMNS = (
 
 NAMES_COLUMNS = (
     computed("id", str, "Stable id: the owner's id and a number."),
-    Column("name", str, "The name as written.", required=True),
+    Column("name", str, "The name as written.", required=True, claim="text"),
     Column(
         "name_type",
         str,

@@ -195,12 +195,15 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
         raw = read_text(text_file.path, text_file.display, problems, digests)
         complete = complete and raw is not None
         if complete:
-            add_articles(ctx, source, text_file, ArticleText.from_raw(unit.article_id, raw))
+            text = ArticleText.from_raw(unit.article_id, raw)
+            add_articles(ctx, source, text_file, text, digests[text_file.path])
     elif complete:
         if unit.article_id is None:
             add(ctx, source)
         else:
             add(ctx, source, unit.article_id)
+    if complete:
+        ctx.finish()
     return UnitResult(
         rows={
             table: [tuple(map(row.get, COLUMNS[table])) for row in rows]

@@ -10,6 +10,7 @@ reference one another's people and places. Text is made up and says so.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import random
 import sys
 from pathlib import Path
@@ -55,6 +56,9 @@ CHARGES = [
     "participation in mass riots",
 ]
 CASE_TITLES = ["Prosecution of {name}", "Trial of {name}", "Criminal proceedings against {name}"]
+YEARS = ["one year", "two years"]
+# How a statement's channel is said, so that a sentence states it (claims).
+CHANNELS = {"video": "a video", "interview": "an interview", "facebook_post": "a Facebook post"}
 
 
 def slug(text: str) -> str:
@@ -129,14 +133,17 @@ def article(
     for i in range(STATEMENTS):
         actor = cast[(i * 3) % len(cast)]
         quote = QUOTES[random_.randrange(len(QUOTES))]
-        text = sentence(f"“{quote},” said {actor['name']} (ref {number}-{EVENTS + i}).")
+        channel = random_.choice(list(CHANNELS))
+        text = sentence(
+            f"“{quote},” {actor['name']} said in {CHANNELS[channel]} (ref {number}-{EVENTS + i})."
+        )
         statements.append(
             {
                 "id": f"{article_id}-statement-{i}",
                 "speaker": actor["id"],
                 "text": quote,
                 "is_verbatim": True,
-                "channel": random_.choice(["video", "interview", "facebook_post"]),
+                "channel": channel,
                 "event": f"{article_id}-event-{i}",
                 "assertion": "denial",
                 "evidence": [text],
@@ -160,6 +167,13 @@ def article(
             }
         )
     defendant = cast[0]
+    verdicts = [
+        sentence(
+            f"{defendant['name']} was convicted of {CHARGES[(number * 2 + c) % len(CHARGES)]} "
+            f"and sentenced to {YEARS[c]} in prison (ref {number}-case-{c})."
+        )[:-1]
+        for c in range(2)
+    ]
     cases = [
         {
             "id": f"{article_id}-case-{c}",
@@ -168,14 +182,14 @@ def article(
             "status": "convicted",
             "description": "Synthetic.",
             "parties": [{"actor": defendant["id"], "role": "defendant"}],
-            "evidence": [f"(ref {number}-{c})"],
+            "evidence": [verdicts[c]],
             "charges": [
                 {
                     "id": f"{article_id}-case-{c}-charge",
                     "defendant": defendant["id"],
                     "charge": CHARGES[(number * 2 + c) % len(CHARGES)],
                     "outcome": "convicted",
-                    "evidence": [f"(ref {number}-{EVENTS + c})"],
+                    "evidence": [verdicts[c]],
                 }
             ],
             "penalties": [
@@ -184,7 +198,7 @@ def article(
                     "actor": defendant["id"],
                     "kind": "imprisonment",
                     "term_months": 12 * (c + 1),
-                    "evidence": [f"(ref {number}-{EVENTS + c})"],
+                    "evidence": [verdicts[c]],
                 }
             ],
         }
@@ -192,10 +206,12 @@ def article(
     ]
     title = f"Synthetic article {number}: detentions reported (made up for benchmarks)"
     paragraphs = [title] + [" ".join(sentences[k : k + 4]) for k in range(0, len(sentences), 4)]
+    text = "\n[ad_1]\n".join(paragraphs) + "\n"
     meta = {
         "id": article_id,
         "title": title,
         "publisher": "Synthetic benchmark corpus (not real)",
+        "source_sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
         "date": "2023-09",
         "date_text": "September 2023",
         "date_basis": "explicit",
@@ -210,7 +226,7 @@ def article(
     }
     return {
         "id": article_id,
-        "text": "\n[ad_1]\n".join(paragraphs) + "\n",
+        "text": text,
         "files": files,
         "evidence": evidence_for,
     }

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 FIXTURE_ID = "test-fixture-article"
 FOLDER = f"articles/{FIXTURE_ID}"
 ACTORS = "registry/actors.yml"
@@ -25,11 +27,13 @@ Critics called the detention a warning. Others called it a mistake.
 Nobody knows what comes next.
 """
 
+FIXTURE_SHA256 = hashlib.sha256(FIXTURE_SOURCE.encode("utf-8")).hexdigest()
 FIXTURE_ARTICLE = f"""\
 id: {FIXTURE_ID}
 title: A Fixture Headline For Testing
 publisher: Fixture Press
 publisher_note: invented for the tests
+source_sha256: {FIXTURE_SHA256}
 date: "2023-03"
 date_text: "March 3, 2023"
 date_basis: approximate
@@ -64,6 +68,7 @@ FIXTURE_EVENTS = """\
   date: "2023-03-03/2023-03-05"
   date_text: "March 3, 2023"
   date_basis: explicit
+  claims: {date: "on March 3, 2023"}
   asserted_by: fixture-police
   assertion: official_claim
   actors:
@@ -79,7 +84,6 @@ FIXTURE_STATEMENTS = """\
   speaker: fixture-lawyer
   text: "She did nothing wrong,"
   is_verbatim: true
-  channel: interview
   event: fixture-testova-detained
   evidence:
     - "“She did nothing wrong,” her lawyer said."
@@ -96,7 +100,7 @@ FIXTURE_FIGURES = """\
 - id: fixture-hours-held
   value: 48
   unit: hours
-  qualifier: exactly
+  qualifier: as stated
   what: how long Anna Testova was held
   event: fixture-testova-held
   asserted_by: fixture-police

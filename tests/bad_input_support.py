@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -235,11 +236,13 @@ def second_article_reusing_an_event_id(data: Path) -> str:
     """A second, minimal article (sorted after the fixture) whose event reuses an event id."""
     folder = data / "articles" / SECOND_ID
     folder.mkdir()
+    text = "A Second Fixture\nAnna Testova was freed.\n"
     article = (
         f"id: {SECOND_ID}\ntitle: A Second Fixture\n"
+        f"source_sha256: {hashlib.sha256(text.encode()).hexdigest()}\n"
         'uncited:\n  - {quote: "A Second Fixture", reason: headline}\n'
     )
-    (folder / "source.txt").write_text("A Second Fixture\nAnna Testova was freed.\n", "utf-8")
+    (folder / "source.txt").write_text(text, "utf-8")
     (folder / "article.yml").write_text(article, encoding="utf-8")
     events = (
         "- id: fixture-testova-detained\n"

@@ -121,9 +121,7 @@ CATALOGUE = [
     ),
     bad(
         "not-utf-8",
-        raw_edit(
-            STATEMENTS, b"channel: interview", b"channel: intervi\xe9w", at="channel: intervi"
-        ),
+        raw_edit(STATEMENTS, b"channel: article", b"channel: arti\xe9cle", at="channel: arti"),
         None,
         None,
         "not UTF-8: byte 0xe9 cannot be decoded",
@@ -240,7 +238,7 @@ CATALOGUE = [
         edit(FIGURES, "  value: 48", "  value: forty-eight"),
         "fixture-hours-held",
         "value",
-        "'forty-eight' is not a number",
+        "'forty-eight' is not valid; expected a number or nothing",
     ),
     bad(
         "vocabulary-value-not-allowed",

@@ -60,8 +60,8 @@ CATALOGUE = [
         "date-bounds-given-by-hand",
         edit(
             EVENTS,
-            "  date_basis: explicit\n  asserted_by",
-            '  date_basis: explicit\n  date_start: "2023-03-03"\n  asserted_by',
+            "  asserted_by:",
+            '  date_start: "2023-03-03"\n  asserted_by:',
             at="  date_start:",
         ),
         "fixture-testova-held",
@@ -209,7 +209,7 @@ CATALOGUE = [
         ),
         "fixture-lawyer-nothing-wrong",
         "text",
-        "text must appear in the article exactly as written",
+        "no sentence of the record states 'She did nothing wrong at all,'",
     ),
     # --- Outside context must say where it comes from
     bad(
@@ -233,7 +233,8 @@ CATALOGUE = [
             at="    - name: Anna Testowa",
         ),
         "fixture-anna-testova",
-        "note",
+        "names",
+        "no sentence of the record states 'Anna Testowa': "
         "a name from outside the article needs a note saying where it comes from",
     ),
 ]

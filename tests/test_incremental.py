@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import random
 import shutil
 import sqlite3
@@ -107,8 +108,10 @@ def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> lis
         meta = yaml.safe_load((article / "article.yml").read_text(encoding="utf-8"))
         old = meta["title"]
         meta["title"] = meta["uncited"][0]["quote"] = new = old.replace("Synthetic", "Revised", 1)
-        (article / "article.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
         edit_text(article / "source.txt", old, new)
+        # A new text is a new scrape: its hash is recorded with it.
+        meta["source_sha256"] = hashlib.sha256((article / "source.txt").read_bytes()).hexdigest()
+        (article / "article.yml").write_text(yaml.safe_dump(meta), encoding="utf-8")
         return [article / "article.yml", article / "source.txt"]
     if choice == "remove":
         movable = [p for p in articles if p.name in ("synthetic-00010", "synthetic-00011")]

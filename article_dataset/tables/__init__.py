@@ -3,6 +3,7 @@
 from ..schema import TABLES
 from .article import ARTICLES, PARAGRAPHS, SENTENCES
 from .cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
+from .claims import CLAIM_REFERENCES, CLAIMS
 from .disputes import DISPUTES
 from .events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
 from .evidence import EVIDENCE
@@ -28,6 +29,8 @@ ALL_TABLES = (
     FIGURES,
     DISPUTES,
     EVIDENCE,
+    CLAIMS,
+    CLAIM_REFERENCES,
     EMBEDDED_METADATA,
     BUILD_FILES,
 )

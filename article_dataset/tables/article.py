@@ -20,9 +20,27 @@ ARTICLES = declare(
         (
             ident("Stable slug of the article, also its folder name under data/articles/."),
             Column("title", str, "Headline, the first line of the source.", required=True),
-            Column("publisher", str, "Who published the article."),
+            Column(
+                "publisher",
+                str,
+                "Who first published the article, as inferred where the text does not say.",
+            ),
             Column("publisher_note", str, "How the publisher is known."),
-            *date_columns("published"),
+            Column("source_url", str, "The address the scraped text was taken from."),
+            Column(
+                "republication",
+                bool,
+                "1: the scraped text is another site's copy, not the original publisher's page.",
+            ),
+            Column(
+                "source_sha256",
+                str,
+                "SHA-256 of the scraped file (source.txt), as recorded when it was scraped; the "
+                "build refuses a text that no longer has it.",
+                required=True,
+                pattern=r"^[0-9a-f]{64}$",
+            ),
+            *date_columns("published", claimed=False),
             computed("word_count", int, "Words in the cleaned text, headline included."),
             computed("sentence_count", int, "Sentences in the cleaned text."),
             computed("text_file", str, "The scraped file, relative to data/."),
@@ -89,9 +107,18 @@ ARTICLE_FILE_SCHEMA = record_schema(
 )
 
 
-def add_articles(ctx: Context, source: SourceFile, text_file: SourceFile, article) -> None:
-    """The article, its paragraphs and sentences; `article` is the ArticleText of source.txt."""
+def add_articles(
+    ctx: Context, source: SourceFile, text_file: SourceFile, article, sha256: str
+) -> None:
+    """The article, its paragraphs and sentences; `article` is the ArticleText of source.txt,
+    whose bytes have the SHA-256 `sha256`."""
     record = source.data
+    if record.get("source_sha256") != sha256:
+        message = (
+            f"is not the SHA-256 of {text_file.display} ({sha256}): the text changed since "
+            "it was scraped, or the hash is mistyped"
+        )
+        ctx.problems.at(source, record, message, "source_sha256")
     folder_name = source.path.parent.name
     if record.get("id") != folder_name:
         ctx.problems.at(source, record, f"id must equal its folder name {folder_name!r}", "id")

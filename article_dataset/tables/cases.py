@@ -7,9 +7,12 @@ from typing import TYPE_CHECKING
 from ..inputs import QUOTES, list_of, record_schema
 from ..load import SourceFile
 from ..schema import (
+    AMOUNT_BASES,
     ARTICLE_ID,
     ASSERTION_COLUMNS,
     CASE_ROLES,
+    CURRENCY_WORDS,
+    OUTCOME_WORDS,
     Column,
     Number,
     Table,
@@ -38,9 +41,16 @@ CASES = declare(
                 required=True,
                 vocab=("criminal_prosecution", "civil_lawsuit", "internal_investigation"),
             ),
-            Column("status", str, "Where the case stands, as the article tells it.", required=True),
-            Column("court", str, "The court, as the article names it."),
-            ref("place_id", "places", "Where the case is heard.", key="place"),
+            Column(
+                "status",
+                str,
+                "Where the case stands, as the article tells it.",
+                required=True,
+                claim="term",
+                stated_as=OUTCOME_WORDS,
+            ),
+            Column("court", str, "The court, as the article names it.", claim="text"),
+            ref("place_id", "places", "Where the case is heard.", key="place", claim="ref"),
             Column("description", str, "What the case is about.", required=True),
             *date_columns(),
         ),
@@ -57,7 +67,7 @@ CASE_PARTIES = declare(
         "Who is party to each case, and as what.",
         (
             computed("case_id", str, "The case.", "cases"),
-            ref("actor_id", "actors", "The party.", key="actor", required=True),
+            ref("actor_id", "actors", "The party.", key="actor", required=True, claim="ref"),
             Column(
                 "role",
                 str,
@@ -68,6 +78,7 @@ CASE_PARTIES = declare(
         ),
         pk=("case_id", "actor_id", "role"),
         facets=("role",),
+        part_of=("case_id", "parties", "role"),
     )
 )
 
@@ -78,14 +89,25 @@ CHARGES = declare(
         (
             ident("Stable slug of the charge."),
             computed("case_id", str, "The case.", "cases"),
-            ref("defendant_id", "actors", "Who is charged.", key="defendant", required=True),
-            Column("charge", str, "The charge, verbatim from the article.", required=True),
+            ref(
+                "defendant_id",
+                "actors",
+                "Who is charged.",
+                key="defendant",
+                required=True,
+                claim="ref",
+            ),
+            Column(
+                "charge", str, "The charge, verbatim from the article.", required=True, claim="text"
+            ),
             Column(
                 "outcome",
                 str,
                 "What came of the charge.",
                 required=True,
-                vocab=("convicted", "acquitted", "dismissed", "pending", "unknown"),
+                vocab=tuple(OUTCOME_WORDS),
+                claim="term",
+                stated_as=OUTCOME_WORDS,
             ),
         ),
         label="charge",
@@ -102,7 +124,7 @@ PENALTIES = declare(
         (
             ident("Stable slug of the penalty."),
             computed("case_id", str, "The case.", "cases"),
-            ref("actor_id", "actors", "Who is penalised.", key="actor", required=True),
+            ref("actor_id", "actors", "Who is penalised.", key="actor", required=True, claim="ref"),
             computed("title", str, "Kind, term or amount, and who (actor id), for links."),
             Column(
                 "kind",
@@ -117,10 +139,36 @@ PENALTIES = declare(
                     "suspension",
                 ),
             ),
-            Column("term_months", int, "Length of a prison term, in months.", minimum=0),
-            Column("amount", Number, "Amount of money.", minimum=0),
-            Column("currency", str, "ISO 4217 code of the amount.", pattern=r"^[A-Z]{3}$"),
-            Column("amount_qualifier", str, "How exact the amount is, as the article says."),
+            Column(
+                "term_months",
+                int,
+                "Length of a prison term, in months.",
+                minimum=0,
+                claim="months",
+            ),
+            Column("amount", Number, "Amount of money.", minimum=0, claim="number"),
+            Column(
+                "currency",
+                str,
+                "ISO 4217 code of the amount.",
+                pattern=r"^[A-Z]{3}$",
+                claim="term",
+                stated_as=CURRENCY_WORDS,
+            ),
+            Column(
+                "amount_qualifier",
+                str,
+                "How exact the amount is, in the article's words (just under, some, ...).",
+                claim="text",
+            ),
+            Column(
+                "amount_basis",
+                str,
+                "Whether the amount is owed by every one of those penalised or by all together.",
+                vocab=tuple(AMOUNT_BASES),
+                claim="term",
+                stated_as=AMOUNT_BASES,
+            ),
             *date_columns(),
             *ASSERTION_COLUMNS,
         ),

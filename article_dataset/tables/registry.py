@@ -8,6 +8,7 @@ from ..inputs import QUOTES_BY_ARTICLE, list_of, record_schema
 from ..load import SourceFile
 from ..schema import (
     NAMES_COLUMNS,
+    QUALIFIER_WORDS,
     QUALIFIERS,
     Column,
     Table,
@@ -34,21 +35,28 @@ ACTORS = declare(
                 required=True,
                 vocab=("person", "organization", "group"),
             ),
-            Column("name", str, "Canonical name, as the source spells it.", required=True),
+            Column(
+                "name", str, "Canonical name, as the source spells it.", required=True, claim="text"
+            ),
             Column("description", str, "Who or what this is, from the article.", required=True),
-            Column("age", int, "Age in years as stated in the source.", minimum=0),
-            Column("size", int, "Groups: how many members the source says.", minimum=0),
+            Column("age", int, "Age in years as stated in the source.", minimum=0, claim="number"),
+            Column(
+                "size", int, "Groups: how many members the source says.", minimum=0, claim="number"
+            ),
             Column(
                 "size_qualifier",
                 str,
                 "Groups: how exact size is, in the article's words.",
                 vocab=QUALIFIERS,
+                claim="qualifier",
+                stated_as=QUALIFIER_WORDS,
             ),
             ref(
                 "parent_id",
                 "actors",
                 "Body within a ministry, or group a person belongs to.",
                 key="parent",
+                claim="ref",
             ),
             computed("aliases", str, "All other names, one per line (for search)."),
         ),
@@ -72,8 +80,10 @@ PLACES = declare(
                 required=True,
                 vocab=("country", "region", "city", "facility"),
             ),
-            Column("name", str, "Canonical name, as the source spells it.", required=True),
-            ref("parent_id", "places", "The place this one lies in.", key="parent"),
+            Column(
+                "name", str, "Canonical name, as the source spells it.", required=True, claim="text"
+            ),
+            ref("parent_id", "places", "The place this one lies in.", key="parent", claim="ref"),
             Column("latitude", float, "WGS84 latitude (outside context: see coordinates_source)."),
             Column("longitude", float, "WGS84 longitude (outside context)."),
             Column("coordinates_source", str, "Where the coordinates come from."),
@@ -103,6 +113,7 @@ def names_table(owner: str) -> Table:
             label="name",
             sort="id",
             facets=("name_type",),
+            part_of=(f"{singular}_id", "names", None),
         )
     )
 
@@ -143,18 +154,14 @@ def _add_registry(ctx: Context, source: SourceFile, table: str) -> None:
 def add_names(ctx: Context, source: SourceFile, owner: str, record: dict, names: list) -> None:
     singular = owner.removesuffix("s")
     canonical = {"name": record["name"], "name_type": "canonical"}
+    # A name no sentence of the record states is outside context: its note says where it
+    # comes from, or the build refuses it (claims.py).
     for number, name in enumerate([canonical, *names], 1):
-        if name["name_type"] not in ("canonical", "as_in_source") and not name.get("note"):
-            ctx.problems.at(
-                source,
-                name,
-                "a name from outside the article needs a note saying where it comes from",
-                field="note",
-            )
         ctx.add_record(
             f"{singular}_names",
             source,
             name,
+            claimed=number > 1,  # the canonical name is the record's own name value
             id=f"{record['id']}-{number}",
             **{f"{singular}_id": record["id"]},
         )

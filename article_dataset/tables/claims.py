@@ -1,0 +1,456 @@
+"""Claims: one row per curated value, with the sentence that states it and who asserts it.
+
+The values are the columns declared with a claim kind (schema.Column.claim): dates, numbers,
+names, places and participants, charges and outcomes, channels. A value is linked to the
+sentence that states it:
+
+- by the build, where exactly one of its record's evidence sentences states it (a text found
+  verbatim is linked in every such sentence);
+- by the curator, who quotes the words that state it (`claims:` in a record, `claim:` in an
+  item of a list); a quote for a number, date, text or term must state it;
+- or waived with a reason (a name from outside the article is waived by its note).
+
+References to people and places are linked once every file is in (link_references, in SQL):
+a sentence states one when it holds one of the referenced record's names or evidence quotes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import TYPE_CHECKING, NamedTuple
+
+from ..schema import ASSERTIONS, Column, Table, computed, declare
+from ..stating import Span, states_number, states_qualifier, states_text, states_words
+
+if TYPE_CHECKING:  # context imports the tables: no cycle at run time
+    from ..context import Context
+    from ..load import SourceFile
+    from ..text import ArticleText
+
+LINKED_BY = ("build", "curator", "waived")
+
+_ATTRIBUTION = (
+    computed("asserted_by_id", str, "Who asserts the value; NULL: the article itself.", "actors"),
+    Column(
+        "assertion",
+        str,
+        "What kind of claim the value is: reported by the article, or asserted by "
+        "asserted_by_id. Unless a curator says otherwise, that of its record.",
+        field=None,
+        vocab=ASSERTIONS,
+    ),
+)
+_VALUE = (
+    computed("record_table", str, "The kind of record the value belongs to (its table)."),
+    computed("record_id", str, "The record the value belongs to."),
+    computed(
+        "field",
+        str,
+        "The value's column; for an item of a record's list, the list and the item's role "
+        "(actors.victim, parties.defendant, names).",
+    ),
+    computed("value", str, "The value as stored in the record (an id for an actor or place)."),
+    computed("value_table", str, "For a value that names a record (an actor, a place): its table."),
+)
+
+CLAIMS = declare(
+    Table(
+        "claims",
+        "One row per curated value (a date, a number, a name, a place, a participant, a charge, "
+        "an outcome, a channel) and sentence that states it, with who asserts it. A value "
+        "stated in two sentences has two rows; a value no sentence states is waived, with "
+        "the reason in note.",
+        (
+            computed("id", str, "Record, field, the value's number, and the sentence."),
+            *_VALUE,
+            computed("article_id", str, "The article of the sentence.", "articles"),
+            computed("sentence_id", str, "The sentence stating the value.", "sentences"),
+            computed("quote", str, "The words that state the value, verbatim."),
+            computed("char_start", int, "Offset of the quote's first character in articles.text."),
+            computed("char_end", int, "Offset just past the quote's last character."),
+            *_ATTRIBUTION,
+            Column(
+                "linked_by",
+                str,
+                "How the sentence was found: automatically among the record's evidence, from a "
+                "quote written in the YAML, or not at all (no sentence states it: see note).",
+                field=None,
+                vocab=LINKED_BY,
+            ),
+            computed("note", str, "Why the value is waived, or the curator's note on it."),
+        ),
+        sort="id",
+        facets=("record_table", "linked_by", "assertion"),
+        record=("record_id",),
+        indexes=(("record_table", "record_id"),),
+    )
+)
+
+# References waiting for every file to be in: what link_references turns into claims.
+CLAIM_REFERENCES = declare(
+    Table(
+        "_claim_references",
+        "References to actors and places that the build links to their sentences once every "
+        "file is in (one row per value and article): the input of those claims.",
+        (
+            computed("id", str, "The value's key and the article."),
+            computed("value_key", str, "Record, field and the value's number."),
+            *_VALUE,
+            computed("article_id", str, "The article whose sentences may state it.", "articles"),
+            *_ATTRIBUTION,
+            computed("note", str, "The curator's note on the value."),
+            computed("yaml_key", str, "The field as the YAML names it, for messages."),
+        ),
+        record=("record_id",),
+        indexes=(("value_table", "value"),),
+    )
+)
+
+
+class Value(NamedTuple):
+    """A value of a record, waiting for its sentence (Context.finish)."""
+
+    table: Table  # the record's table
+    record_id: str
+    field: str
+    key: str  # the YAML key, for messages
+    value: object
+    column: Column
+    record: dict  # the record (its date_text, its asserted_by)
+    node: dict  # where the value is written
+    spec: object  # the curator's support: a quote, quotes, a mapping, or None
+    line: int
+    number: int
+    source: SourceFile
+
+
+def spec_parts(spec) -> tuple[list[str], dict]:
+    """(quotes, options) of a curator's support for a value."""
+    if spec is None:
+        return [], {}
+    if isinstance(spec, str):
+        return [spec], {}
+    if isinstance(spec, list):
+        return list(spec), {}
+    quotes = spec.get("quote") or []
+    return ([quotes] if isinstance(quotes, str) else list(quotes)), dict(spec)
+
+
+def _stated(value: Value, text: str) -> Span | None:
+    kind = value.column.claim
+    if kind == "number":
+        return states_number(text, value.value)
+    if kind == "months":
+        return states_number(text, value.value, divisors=(12,))
+    if kind == "date":
+        words = value.record.get("date_text")
+        return states_text(text, words) if words else None
+    if kind == "term":
+        return states_words(text, words_for(value.column, value.value))
+    if kind == "qualifier":
+        return states_qualifier(text, words_for(value.column, value.value))
+    return states_text(text, str(value.value))
+
+
+def words_for(column: Column, value) -> tuple[str, ...]:
+    """The words that state a coded value; none: it states an absence and is no claim."""
+    if column.stated_as is None:
+        return (str(value),)
+    return column.stated_as.get(value, (str(value),))
+
+
+def _shown(value: Value) -> str:
+    text = str(value.value)
+    if "." in value.field:  # an item of a list, with its role: actors.victim
+        text += f" ({value.field.partition('.')[2]})"
+    return repr(text) if len(text) <= 60 else repr(text[:59] + "…")
+
+
+class Linker:
+    """Links the values of one unit to their sentences and writes their claims rows."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.evidence: dict[tuple[str, str], dict[str, list[str]]] = defaultdict(dict)
+        for row in ctx.rows.get("evidence", ()):
+            by_article = self.evidence[(row["record_table"], row["record_id"])]
+            sentences = by_article.setdefault(row["article_id"], [])
+            if row["sentence_id"] not in sentences:
+                sentences.append(row["sentence_id"])
+        self.sentences: dict[str, dict] = {}
+
+    def _spans(self, article_id: str) -> dict:
+        if article_id not in self.sentences:
+            article = self.ctx.article_text(article_id)
+            self.sentences[article_id] = {s.id: s for s in article.sentences} if article else {}
+        return self.sentences[article_id]
+
+    def link(self, value: Value) -> None:
+        quotes, options = spec_parts(value.spec)
+        attribution = self._attribution(value, options)
+        if options.get("waived"):
+            if quotes:
+                self._problem(value, "give either quotes or 'waived', not both")
+            self._write(value, attribution, None, None, "waived", options["waived"])
+        elif quotes:
+            for quote in quotes:
+                self._curated(value, quote, attribution, options.get("note"))
+        elif value.column.claim == "ref":
+            self._defer(value, attribution, options.get("note"))
+        else:
+            self._automatic(value, attribution, options.get("note"))
+
+    def _attribution(self, value: Value, options: dict) -> tuple[str | None, str]:
+        if "asserted_by" in options or "assertion" in options:
+            return options.get("asserted_by"), options.get("assertion") or "reported"
+        if any(c.name == "asserted_by_id" for c in value.table.columns):
+            return value.record.get("asserted_by"), value.record.get("assertion") or "reported"
+        return None, "reported"
+
+    def _automatic(self, value: Value, attribution, note) -> None:
+        found = 0
+        for article_id, sentence_ids in self.evidence[(value.table.name, value.record_id)].items():
+            spans = self._spans(article_id)
+            hits = [
+                (spans[sid], span)
+                for sid in sentence_ids
+                if sid in spans and (span := _stated(value, spans[sid].text))
+            ]
+            if len(hits) > 1 and value.column.claim != "text":
+                numbers = ", ".join(str(sentence.number) for sentence, _ in hits)
+                self._problem(
+                    value,
+                    f"{_shown(value)} is stated in {len(hits)} of the record's sentences "
+                    f"({numbers}): quote the one that states it (claims)",
+                )
+                return
+            for sentence, (start, end) in hits:
+                where = (article_id, sentence.id, sentence.start + start, sentence.text[start:end])
+                self._write(value, attribution, *where[:2], "build", note, *where[2:])
+                found += 1
+        if found:
+            return
+        outside = value.node.get("note") if value.key == "names" else None
+        if outside and value.node.get("name_type") != "as_in_source":
+            self._write(value, attribution, None, None, "waived", outside)
+            return
+        remedy = "quote the words that do (claims), or waive it with a reason"
+        if value.key == "names":
+            remedy = "a name from outside the article needs a note saying where it comes from"
+        self._problem(value, f"no sentence of the record states {_shown(value)}: {remedy}")
+
+    def _curated(self, value: Value, quote: str, attribution, note) -> None:
+        located = self._locate(value, quote)
+        if isinstance(located, str):
+            self._problem(value, located)
+            return
+        article_id, sentence, start = located
+        if value.column.claim != "ref" and _stated(value, quote) is None:
+            what = (
+                f"the date's words {value.record.get('date_text')!r}"
+                if value.column.claim == "date"
+                else _shown(value)
+            )
+            self._problem(value, f"the quote does not state {what}: {quote!r}")
+            return
+        self._write(value, attribution, article_id, sentence.id, "curator", note, start, quote)
+
+    def _locate(self, value: Value, quote: str):
+        """(article id, sentence, offset) of a curator's quote: among the record's own evidence
+        sentences, where a short quote is enough, else anywhere in the record's articles."""
+        by_article = self.evidence[(value.table.name, value.record_id)]
+        found = [
+            (article_id, self._spans(article_id)[sid], position)
+            for article_id, sentence_ids in by_article.items()
+            for sid in sentence_ids
+            if sid in self._spans(article_id)
+            for position in _occurrences(self._spans(article_id)[sid].text, quote)
+        ]
+        if len(found) > 1:
+            return (
+                f"quote is found more than once in the record's sentences (lengthen it): {quote!r}"
+            )
+        if found:
+            article_id, sentence, position = found[0]
+            return article_id, sentence, sentence.start + position
+        located = None
+        for article_id in by_article:
+            article: ArticleText | None = self.ctx.article_text(article_id)
+            result = article.locate(quote) if article else "article text missing"
+            if not isinstance(result, str):
+                if located:
+                    return f"quote is found in more than one article (lengthen it): {quote!r}"
+                located = (article_id, result[0], result[1])
+            elif located is None and len(by_article) == 1:
+                return result
+        return located or f"quote not found in the record's articles: {quote!r}"
+
+    def _defer(self, value: Value, attribution, note) -> None:
+        for article_id in self.evidence[(value.table.name, value.record_id)]:
+            row = self._row(value, attribution, note)
+            row.update(id=f"{row['value_key']}--{article_id}", article_id=article_id)
+            row["yaml_key"] = value.key
+            self.ctx.add_row("_claim_references", row, value.source, value.node, line=value.line)
+
+    def _row(self, value: Value, attribution, note) -> dict:
+        key = f"{value.table.name}--{value.record_id}--{value.field}--{value.number}"
+        return {
+            "value_key": key,
+            "record_table": value.table.name,
+            "record_id": value.record_id,
+            "field": value.field,
+            "value": str(value.value),
+            "value_table": value.column.references,
+            "asserted_by_id": attribution[0],
+            "assertion": attribution[1],
+            "note": note,
+        }
+
+    def _write(
+        self, value, attribution, article_id, sentence_id, linked_by, note, start=None, quote=None
+    ):
+        row = self._row(value, attribution, note)
+        row.pop("value_key")
+        row.update(
+            id=f"{value.table.name}--{value.record_id}--{value.field}--{value.number}"
+            f"--{sentence_id or 'waived'}",
+            article_id=article_id,
+            sentence_id=sentence_id,
+            quote=quote,
+            char_start=start,
+            char_end=None if start is None else start + len(quote),
+            linked_by=linked_by,
+        )
+        self.ctx.add_row("claims", row, value.source, value.node, line=value.line)
+
+    def _problem(self, value: Value, message: str) -> None:
+        self.ctx.problems.at(value.source, value.node, message, field=value.key, line=value.line)
+
+
+def _occurrences(text: str, quote: str):
+    position = text.find(quote)
+    while position >= 0:
+        yield position
+        position = text.find(quote, position + 1)
+
+
+def _names_tables() -> list[tuple[str, str, str]]:
+    """(referenced table, its names table, the names table's column of the owner)."""
+    from . import ALL_TABLES
+
+    return [
+        (table.column(table.part_of[0]).references, table.name, table.part_of[0])
+        for table in ALL_TABLES
+        if table.part_of and table.part_of[1] == "names"
+    ]
+
+
+_CANDIDATES = """_claim_references r
+  join evidence e on e.record_table = r.record_table and e.record_id = r.record_id
+    and e.article_id = r.article_id"""
+
+
+def link_references(connection, scope, data_dir, problems) -> None:
+    """Claims for references to actors and places, once every file is in: a sentence of the
+    record states one when it holds one of the referenced record's evidence quotes (the words
+    the article uses for it) or one of its names. Exactly one sentence per article must.
+
+    An incremental build links the references of the files it read again; when the registry
+    changed (names, evidence), every reference, since any could now be stated elsewhere."""
+    where = "1"
+    if scope.staged and not scope.all_references:
+        where = "r.source_file in (select path from temp.stale_files)"
+    elif scope.staged:
+        connection.execute(
+            "delete from claims where linked_by = 'build' and value_table is not null"
+        )
+    connection.execute(
+        "create temp table if not exists ref_hits "
+        "(ref integer, sentence_id text, rank integer, quote text, char_start, char_end)"
+    )
+    connection.execute("delete from temp.ref_hits")
+    connection.execute(
+        f"""insert into temp.ref_hits
+        select r.rowid, e.sentence_id, 0, t.quote, t.char_start, t.char_end
+        from {_CANDIDATES}
+        join evidence t on t.record_table = r.value_table and t.record_id = r.value
+          and t.sentence_id = e.sentence_id
+        where {where}"""
+    )
+    for target, names, owner in _names_tables():
+        connection.execute(
+            f"""insert into temp.ref_hits
+            select ref, sentence_id, 1, substr(text, pos, length(name)),
+              sentence_start + pos - 1, sentence_start + pos - 1 + length(name)
+            from (
+              select r.rowid as ref, s.id as sentence_id, s.text, s.char_start as sentence_start,
+                n.name, instr(lower(s.text), lower(n.name)) as pos
+              from {_CANDIDATES}
+              join sentences s on s.id = e.sentence_id
+              join [{names}] n on n.[{owner}] = r.value
+              where r.value_table = '{target}' and {where})
+            where pos > 0"""
+        )
+    connection.execute(
+        """create temp table if not exists ref_sentences as
+        select ref, count(distinct sentence_id) as sentences from temp.ref_hits where 0"""
+    )
+    connection.execute("delete from temp.ref_sentences")
+    connection.execute(
+        "insert into temp.ref_sentences "
+        "select ref, count(distinct sentence_id) from temp.ref_hits group by ref"
+    )
+    columns = [column.name for column in CLAIMS.columns]
+    connection.execute(
+        f"""insert into claims ({", ".join(columns)})
+        select r.value_key || '--' || h.sentence_id, r.record_table, r.record_id, r.field,
+          r.value, r.value_table, r.article_id, h.sentence_id, h.quote, h.char_start,
+          h.char_end, r.asserted_by_id, r.assertion, 'build', r.note, r.source_file,
+          r.source_line
+        from _claim_references r
+        join temp.ref_sentences n on n.ref = r.rowid and n.sentences = 1
+        join (select *, row_number() over (
+                partition by ref order by rank, char_start, char_end desc) as choice
+              from temp.ref_hits) h on h.ref = r.rowid and h.choice = 1"""
+    )
+    _report_unlinked(connection, where, data_dir, problems)
+
+
+def _report_unlinked(connection, where: str, data_dir, problems) -> None:
+    ambiguous = connection.execute(
+        f"""select r.source_file, r.source_line, r.record_id, r.yaml_key, r.field, r.value,
+          (select group_concat(number, ', ') from (
+             select distinct s.number from temp.ref_hits h join sentences s
+             on s.id = h.sentence_id where h.ref = r.rowid order by s.number))
+        from _claim_references r join temp.ref_sentences n on n.ref = r.rowid
+        where n.sentences > 1 and {where}"""
+    )
+    for source_file, line, record_id, key, field, value, numbers in ambiguous:
+        problems.add(
+            f"{data_dir.name}/{source_file}",
+            line,
+            f"{_shown_reference(field, value)} is named in more than one of the record's "
+            f"sentences ({numbers}): quote the one that states it (claim/claims)",
+            record=record_id,
+            field=key,
+        )
+    unlinked = connection.execute(
+        f"""select r.source_file, r.source_line, r.record_id, r.yaml_key, r.field, r.value
+        from _claim_references r where {where}
+        group by r.value_key
+        having max(r.rowid in (select ref from temp.ref_sentences)) = 0"""
+    )
+    for source_file, line, record_id, key, field, value in unlinked:
+        problems.add(
+            f"{data_dir.name}/{source_file}",
+            line,
+            f"no sentence of the record names {_shown_reference(field, value)}: quote the "
+            "words that refer to it (claim/claims), or waive it with a reason",
+            record=record_id,
+            field=key,
+        )
+
+
+def _shown_reference(field: str, value: str) -> str:
+    role = field.partition(".")[2]
+    return repr(f"{value} ({role})" if role else value)
