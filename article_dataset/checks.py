@@ -13,7 +13,7 @@ from pathlib import Path
 from .load import Located, read_yaml
 from .problems import Problems
 from .tables import ALL_TABLES
-from .tables.claims import link_references
+from .tables.claim_references import link_references
 
 
 @dataclass

@@ -3,7 +3,8 @@
 from ..schema import TABLES
 from .article import ARTICLES, PARAGRAPHS, SENTENCES
 from .cases import CASE_PARTIES, CASES, CHARGES, PENALTIES
-from .claims import CLAIM_REFERENCES, CLAIMS
+from .claim_references import CLAIM_REFERENCES
+from .claims import CLAIMS
 from .disputes import DISPUTES
 from .events import EVENT_ACTORS, EVENT_LINKS, EVENTS, FIGURES, STATEMENTS
 from .evidence import EVIDENCE
