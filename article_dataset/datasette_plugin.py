@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import urllib.parse
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
@@ -87,53 +88,61 @@ def prepare_connection(conn):
     conn.execute(f"PRAGMA mmap_size = {MMAP_BYTES}")
 
 
-# Columns of canned query results that hold a record's id (query results, unlike table
-# pages, get no links from Datasette).
-ID_COLUMNS = {
-    "actor_id": "actors",
-    "place_id": "places",
-    "event_id": "events",
-    "statement_id": "statements",
-    "case_id": "cases",
-    "charge_id": "charges",
-    "penalty_id": "penalties",
-    "figure_id": "figures",
-    "dispute_id": "disputes",
-    "sentence_id": "sentences",
-    "evidence_id": "evidence",
-    "claim_id": "claims",
-}
+def _linking(datasette, database: str) -> dict:
+    """The build's list of record tables and id columns (metadata: plugins.article_dataset)."""
+    db = datasette.databases.get(database)
+    if db is None or db.is_memory or not db.path:
+        return {}
+    found = (embedded(db.path, db.is_mutable) or {}).get("database") or {}
+    return (found.get("plugins") or {}).get("article_dataset") or {}
 
 
-def _linked_record(row, value, column, table) -> tuple[object, object] | None:
+def _linked_record(row, value, column, table, linking) -> tuple[object, object] | None:
     """(table, id) of the record a cell names, if it names one."""
-    if not hasattr(row, "keys"):
+    if not hasattr(row, "keys") or isinstance(value, dict):  # dict: Datasette's own FK link
         return None
     keys = row.keys()
     kind = f"{column.removesuffix('_id')}_table"
     if column.endswith("_id") and kind in keys:  # record_id and record_table, by_id and by_table
         return row[kind], value
-    if table is not None:
-        return None  # Datasette links a table's foreign keys itself
-    if column == "title" and "record_table" in keys and "record_id" in keys:
+    if column == "value" and "value_table" in keys:  # a claim's value that names a record
+        return row["value_table"], value
+    if table is None and column == "title" and "record_table" in keys and "record_id" in keys:
         return row["record_table"], row["record_id"]
-    if column in ID_COLUMNS:
-        return ID_COLUMNS[column], value
-    return None
+    target = (linking.get("id_columns") or {}).get(column)
+    # Query results, and row pages, where Datasette 0.65 shows foreign keys unlinked (table
+    # pages give Datasette's own link, a dict, above).
+    return (target, value) if target else None
+
+
+def _record_links(datasette, database: str, table: str, record_id: str) -> Markup:
+    """On a curated record's page: its values with their sentences, and its quotes."""
+    query = urllib.parse.urlencode({"record_table": table, "record_id": record_id})
+    base = datasette.urls.database(database)
+    return Markup(
+        '{} <span class="record-links">· <a href="{}">every value and the sentence that '
+        'states it</a> · <a href="{}">every quote</a></span>'
+    ).format(record_id, f"{base}/provenance?{query}", f"{base}/record_evidence?{query}")
 
 
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    # A cell that names a record (a polymorphic record_table/record_id pair, a "search" hit's
-    # title, an id column of a query) becomes a link to the record's page. Both parts of the
-    # path are tilde-encoded and Markup.format escapes the text, so a query's values cannot
+    # A cell that names a record (a polymorphic record_table/record_id pair, a claim's value,
+    # a "search" hit's title, an id column) becomes a link to the record's page. Both parts of
+    # the path are tilde-encoded and Markup.format escapes the text, so a query's values cannot
     # inject markup or leave the database's pages.
-    linked = _linked_record(row, value, column, table)
-    if linked is None or None in linked or value is None:
+    if value is None:
+        return None
+    linking = _linking(datasette, database)
+    if column == "id" and table in (linking.get("records") or ()) and not isinstance(value, dict):
+        # Only row pages show a record's id as a cell: table pages make it the row's link.
+        return _record_links(datasette, database, table, str(value))
+    linked = _linked_record(row, value, column, table, linking)
+    if linked is None or None in linked:
         return None
     record_table, record_id = linked
     url = datasette.urls.row(database, str(record_table), tilde_encode(str(record_id)))
-    return Markup('<a href="{}">{}</a>').format(url, value)
+    return Markup('<a class="record" href="{}">{}</a>').format(url, value)
 
 
 @hookimpl

@@ -13,6 +13,7 @@ import yaml
 
 from .queries import QUERIES
 from .tables import ALL_TABLES
+from .tables.evidence import RECORD_TABLES
 
 DATABASE = "article"
 
@@ -36,6 +37,20 @@ SITE = {
 }
 
 
+def linking() -> dict:
+    """What the project's plugin links (it imports nothing from the project, so that it can be
+    published on its own): the tables of curated records, whose row pages link to their
+    provenance and evidence, and the id columns of query results with the table they name."""
+    targets: dict[str, set[str]] = {}
+    for table in ALL_TABLES:
+        for column in table.columns:
+            if column.references:
+                targets.setdefault(column.name, set()).add(column.references)
+    id_columns = {name: tables.pop() for name, tables in targets.items() if len(tables) == 1}
+    id_columns.update(claim_id="claims", evidence_id="evidence")  # canned queries' names
+    return {"records": list(RECORD_TABLES), "id_columns": dict(sorted(id_columns.items()))}
+
+
 def database_metadata() -> dict:
     tables = {}
     for table in ALL_TABLES:
@@ -53,7 +68,11 @@ def database_metadata() -> dict:
             entry["hidden"] = True
         tables[table.name] = entry
     # A copy: Datasette writes into the query dicts it is given.
-    return {"tables": tables, "queries": copy.deepcopy(QUERIES)}
+    return {
+        "tables": tables,
+        "queries": copy.deepcopy(QUERIES),
+        "plugins": {"article_dataset": linking()},
+    }
 
 
 def metadata(database: str = DATABASE) -> dict:

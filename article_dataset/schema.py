@@ -156,6 +156,7 @@ class Column:
     # A value readers quote (claims.py): how a sentence states it; for terms, value -> words.
     claim: str | None = None
     stated_as: dict[str, tuple[str, ...]] | None = None
+    qualifies: str | None = None  # a qualifier's number: the YAML key of the column it qualifies
 
     @property
     def description(self) -> str:

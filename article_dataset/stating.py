@@ -121,15 +121,18 @@ INDEFINITE = ("dozens", "scores", "hundreds", "thousands")
 _BEFORE_NUMBER = re.compile(r"\s*(?:a\s+)?[$€£]?", re.IGNORECASE)
 
 
-def states_qualifier(text: str, words: tuple[str, ...]) -> Span | None:
-    """A qualifier of a number (at least, around, more than): one of its words right before a
-    number ("some 200", "Around a dozen"), or an amount word on its own ("dozens")."""
+def states_qualifier(text: str, words: tuple[str, ...], number=None) -> Span | None:
+    """A qualifier of a number (at least, around, more than): one of its words right before
+    that number ("some 200", "Around a dozen"); with no number, an amount word on its own
+    ("dozens")."""
     if not words:
         return None
-    starts = {span[0] for _, span in numbers(text)}
+    starts = {span[0] for value, span in numbers(text) if number is not None and value == number}
     for match in _words_pattern(words).finditer(text):
-        if match.group().lower() in INDEFINITE:
-            return match.span()
+        if number is None:
+            if match.group().lower() in INDEFINITE:
+                return match.span()
+            continue
         gap = _BEFORE_NUMBER.match(text, match.end())
         if gap.end() in starts:
             return match.span()

@@ -71,16 +71,21 @@ async def test_stock_datasette_with_metadata_yml_gives_the_same_pages(db_path, p
         "/",
         "/article/actors",
         "/article/coverage",
+        "/article/timeline",
         "/article/sentences/torture-video-kazakhstan-s017",
+        "/article/actors/timur-danebaev",
     )
-    # The plugin's own additions are not metadata: its menu link to the search page, and links
-    # in query results that name records (a query without such columns is compared).
+    # The plugin's own additions are not metadata: its menu link to the search page, links on
+    # cells that name records, and the links of a record's page to its provenance.
     menu_link = re.compile(r'\s*<li><a href="/article/search">Search everything</a></li>')
+    record_link = re.compile(r'<a class="record" href="[^"]*">(.*?)</a>')
+    record_links = re.compile(r' <span class="record-links">.*?</span>')
     with_plugin = {}
     for path in paths:
         html = page(await plain.client.get(path))
         assert menu_link.search(html), path
-        with_plugin[path] = menu_link.sub("", html)
+        html = record_links.sub("", record_link.sub(r"\1", menu_link.sub("", html)))
+        with_plugin[path] = html
     plugin = pm.get_plugin("article_dataset")
     assert plugin is not None
     pm.unregister(plugin)
@@ -104,10 +109,13 @@ async def test_search_everything_links_each_hit_to_its_record(plain):
         ("actors", "qasym-zhomart-toqaev", 1)
     ]
     html = (await plain.client.get("/article/search?q=Tokayev")).text
-    assert '<a href="/article/actors/qasym-zhomart-toqaev">Qasym-Zhomart Toqaev</a>' in html
+    assert (
+        '<a class="record" href="/article/actors/qasym-zhomart-toqaev">Qasym-Zhomart Toqaev</a>'
+        in html
+    )
     html = (await plain.client.get("/article/search?q=torture")).text
     for table in ("events", "statements", "sentences"):
-        assert f'<a href="/article/{table}/' in html, table
+        assert f'<a class="record" href="/article/{table}/' in html, table
 
 
 async def test_search_everything_with_nothing_to_search_is_not_an_error(plain):
@@ -133,4 +141,7 @@ def test_search_links_escape_what_they_show(plain):
         database="article",
         datasette=plain,
     )
-    assert html == '<a href="/article/actors/x~22~3E~3Cscript~3E">&lt;b&gt;a&lt;/b&gt;</a>'
+    assert (
+        html
+        == '<a class="record" href="/article/actors/x~22~3E~3Cscript~3E">&lt;b&gt;a&lt;/b&gt;</a>'
+    )

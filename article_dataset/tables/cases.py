@@ -53,6 +53,7 @@ CASES = declare(
             ref("place_id", "places", "Where the case is heard.", key="place", claim="ref"),
             Column("description", str, "What the case is about.", required=True),
             *date_columns(),
+            *ASSERTION_COLUMNS,
         ),
         label="title",
         sort="date_sort",

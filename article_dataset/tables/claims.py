@@ -33,8 +33,9 @@ ATTRIBUTION_COLUMNS = (
     Column(
         "assertion",
         str,
-        "What kind of claim the value is: reported by the article, or asserted by "
-        "asserted_by_id. Unless a curator says otherwise, that of its record.",
+        "What kind of claim the value is, as its record's unless a curator says otherwise; "
+        "an inference with no asserted_by_id is the curators' reading (see note); NULL when "
+        "the value is waived.",
         field=None,
         vocab=ASSERTIONS,
     ),
@@ -126,8 +127,9 @@ def _stated(value: Value, text: str) -> Span | None:
         return states_text(text, words) if words else None
     if kind == "term":
         return states_words(text, words_for(value.column, value.value))
-    if kind == "qualifier":
-        return states_qualifier(text, words_for(value.column, value.value))
+    if kind == "qualifier":  # right before the number it qualifies, in the same record
+        number = value.record.get(value.column.qualifies)
+        return states_qualifier(text, words_for(value.column, value.value), number)
     return states_text(text, str(value.value))
 
 
@@ -170,7 +172,7 @@ class Linker:
         if options.get("waived"):
             if quotes:
                 self._problem(value, "give either quotes or 'waived', not both")
-            self._write(value, attribution, None, None, "waived", options["waived"])
+            self._write(value, (None, None), None, None, "waived", options["waived"])
         elif quotes:
             for quote in quotes:
                 self._curated(value, quote, attribution, options.get("note"))
@@ -211,7 +213,7 @@ class Linker:
             return
         outside = value.node.get("note") if value.key == "names" else None
         if outside and value.node.get("name_type") != "as_in_source":
-            self._write(value, attribution, None, None, "waived", outside)
+            self._write(value, (None, None), None, None, "waived", outside)
             return
         remedy = "quote the words that do (claims), or waive it with a reason"
         if value.key == "names":

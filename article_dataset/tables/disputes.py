@@ -12,7 +12,8 @@ from .evidence import RECORD_TABLES
 if TYPE_CHECKING:  # context imports the tables: no cycle at run time
     from ..context import Context
 
-RELATIONS = ("denies", "contradicts", "questions", "challenges")
+# justifies: admits what the other record says and defends it (the guards' video).
+RELATIONS = ("denies", "contradicts", "questions", "challenges", "justifies")
 # A record as the YAML names it: its table and id, e.g. statements/officer-warned-twice.
 RECORD_PATTERN = rf"^({'|'.join(RECORD_TABLES)})/{SLUG}$"
 

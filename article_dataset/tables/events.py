@@ -179,6 +179,7 @@ FIGURES = declare(
                 vocab=QUALIFIERS,
                 claim="qualifier",
                 stated_as=QUALIFIER_WORDS,
+                qualifies="value",
             ),
             Column("what", str, "What the number describes.", required=True),
             ref("event_id", "events", "The event it belongs to.", key="event"),

@@ -50,6 +50,7 @@ ACTORS = declare(
                 vocab=QUALIFIERS,
                 claim="qualifier",
                 stated_as=QUALIFIER_WORDS,
+                qualifies="size",
             ),
             ref(
                 "parent_id",
