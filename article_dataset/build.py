@@ -23,9 +23,11 @@ from pathlib import Path
 from .checks import Scope, check
 from .database import (
     check_integrity,
+    create_build_tables,
+    create_indexes,
     create_tables,
     delete_files,
-    finish_new_database,
+    enable_search,
     insert_rows,
     replacing,
     stage_files,
@@ -173,13 +175,14 @@ def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
     with replacing(db_path) as connection:
         create_tables(connection)
         if _insert_units(connection, data_dir, units, problems, hashes):
+            create_indexes(connection)
             check(connection, Scope(), data_dir, problems)
         problems.raise_if_any()
         _write_state(connection, stats, hashes, removed=())
         connection.executemany(
             "INSERT INTO _datasette_metadata VALUES (:key, :value)", embedded_metadata_rows()
         )
-        finish_new_database(connection)
+        enable_search(connection)
         check_integrity(connection)
         counts = _counts(connection)
     return BuildReport("full", len(stats), counts)
@@ -209,6 +212,7 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
     files = {f for unit in stale for f in unit.files} | removed_files
     # In place, in one transaction: copying the database would cost O(corpus) per edit.
     with updating(db_path) as connection:
+        create_build_tables(connection)
         stage_files(connection, files)
         cited_before = _cited_articles(connection)
         removed = delete_files(connection)

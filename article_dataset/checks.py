@@ -12,7 +12,7 @@ from pathlib import Path
 
 from .load import Located, read_yaml
 from .problems import Problems
-from .tables import ALL_TABLES
+from .tables import ALL_TABLES, BUILD_TABLES
 from .tables.claim_references import link_references
 
 
@@ -55,7 +55,7 @@ def check(connection: sqlite3.Connection, scope: Scope, data_dir: Path, problems
 
 
 def check_references(connection, scope, data_dir: Path, problems: Problems, reread) -> None:
-    for table in ALL_TABLES:
+    for table in ALL_TABLES + BUILD_TABLES:
         if not table.tracked:
             continue
         record = table.record_columns

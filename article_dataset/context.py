@@ -60,30 +60,37 @@ class Context:
         return row
 
     def _add_values(self, table: Table, source: SourceFile, record: dict, row: dict) -> None:
+        lines = getattr(record, "key_lines", {})
         if table.part_of:  # an item of a record's list: the value belongs to the record
             id_column, key, qualifier = table.part_of
             owner = TABLES[table.column(id_column).references]
             record_id, holder = row[id_column], getattr(record, "owner", None) or record
             field_name = f"{key}.{row[qualifier]}" if qualifier else key
-            wanted = [
-                (column, field_name, key, record.get("claim")) for column in _claimed(table.name)
-            ]
             line = getattr(record, "line", 0)
+            wanted = [
+                (column, field_name, key, record.get("claim"), line, lines.get("claim"))
+                for column in _claimed(table.name)
+            ]
         else:
             owner, record_id, holder = table, row["id"], record
             specs = record.get("claims") or {}
-            wanted = [(c, c.name, c.yaml_key, specs.get(c.yaml_key)) for c in _claimed(table.name)]
-            line = None
-        for column, field_name, key, spec in wanted:
+            spec_lines = getattr(specs, "key_lines", {})
+            wanted = [
+                (c, c.name, c.yaml_key, specs.get(c.yaml_key), lines.get(c.yaml_key), None)
+                for c in _claimed(table.name)
+            ]
+        for column, field_name, key, spec, line, spec_line in wanted:
+            line = line or getattr(record, "line", 0)
+            spec_line = spec_line or (spec_lines.get(key) if not table.part_of else None) or line
             value = row[column.name]
             if value is None or (column.stated_as is not None and not words_for(column, value)):
                 if spec is not None:
-                    self.problems.at(
-                        source, record, f"claims: {key!r} has no value for a sentence to state", key
-                    )
+                    message = f"claims: {key!r} has no value for a sentence to state"
+                    self.problems.at(source, record, message, key, line=spec_line)
                 continue
-            self._counts[(owner.name, record_id, field_name)] += 1
-            where = line or getattr(record, "key_lines", {}).get(key) or getattr(record, "line", 0)
+            number = self._counts[(owner.name, record_id, field_name)] = (
+                self._counts[(owner.name, record_id, field_name)] + 1
+            )
             self.values.append(
                 Value(
                     owner,
@@ -95,8 +102,9 @@ class Context:
                     holder,
                     record,
                     spec,
-                    where,
-                    self._counts[(owner.name, record_id, field_name)],
+                    line,
+                    spec_line,
+                    number,
                     source,
                 )
             )

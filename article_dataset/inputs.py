@@ -176,6 +176,8 @@ def _missing(error, node) -> str | None:
 
 def _message(error, node) -> str:
     validator = error.validator
+    if validator in ("enum", "pattern", "type") and not isinstance(error.instance, dict | list):
+        node = error.instance  # the value itself: a key of a mapping has no node of its own
     if validator == "required":
         return error.message.replace("is a required property", "is required but missing")
     if validator == "enum":

@@ -187,6 +187,8 @@ class Table:
     indexes: tuple[tuple[str, ...], ...] = ()
     # (table column, id column, YAML key) of records named by kind and id (checks.py).
     record_refs: tuple[tuple[str, str, str], ...] = ()
+    # A table of the build's connection only (CREATE TEMP TABLE), never part of article.db.
+    temporary: bool = False
     # Rows that are items of a record's list (an event's actors): (column of the record's id,
     # the list's YAML key, the column that qualifies the item, e.g. its role), for claims.
     part_of: tuple[str, str, str | None] | None = None

@@ -73,8 +73,10 @@ def _words_value(words: str) -> int | None:
     return total + current
 
 
-def numbers(text: str) -> list[tuple[float, Span]]:
-    """Every number the text states, with its span: 38, 20,000, two, Eleven, twice, a dozen."""
+@lru_cache(maxsize=4096)
+def numbers(text: str) -> tuple[tuple[float, Span], ...]:
+    """Every number the text states, with its span: 38, 20,000, two, Eleven, twice, a dozen.
+    (Cached: a sentence is asked for each value of each record that cites it.)"""
     found = []
     for match in _NUMBER.finditer(text):
         token = match.group()
@@ -88,7 +90,7 @@ def numbers(text: str) -> list[tuple[float, Span]]:
             if value is None:
                 continue
         found.append((value, match.span()))
-    return found
+    return tuple(found)
 
 
 def states_number(text: str, value, divisors: tuple[int, ...] = ()) -> Span | None:
@@ -139,7 +141,12 @@ def states_qualifier(text: str, words: tuple[str, ...], number=None) -> Span | N
     return None
 
 
+@lru_cache(maxsize=4096)
+def _text_pattern(value: str) -> re.Pattern:
+    return re.compile(re.escape(value), re.IGNORECASE)
+
+
 def states_text(text: str, value: str) -> Span | None:
     """The value verbatim in the text, in any case (a name at the start of a sentence)."""
-    match = re.search(re.escape(value), text, re.IGNORECASE)
+    match = _text_pattern(value).search(text)
     return match.span() if match else None

@@ -16,7 +16,7 @@ from .context import Context
 from .inputs import fast_validator, validate
 from .load import SourceFile, read_text, read_yaml
 from .problems import Problem, Problems
-from .tables import ALL_TABLES
+from .tables import ALL_TABLES, BUILD_TABLES
 from .tables.article import ARTICLE_FILE_SCHEMA, add_articles
 from .tables.cases import CASES_FILE_SCHEMA, add_cases
 from .tables.disputes import DISPUTES_FILE_SCHEMA, add_disputes
@@ -43,7 +43,9 @@ ARTICLE_RECORD_FILES = {
     "disputes.yml": (DISPUTES_FILE_SCHEMA, add_disputes),
 }
 ARTICLE_FILES = {"article.yml", "source.txt", *ARTICLE_RECORD_FILES}
-COLUMNS = {table.name: [column.name for column in table.columns] for table in ALL_TABLES}
+COLUMNS = {
+    table.name: [column.name for column in table.columns] for table in ALL_TABLES + BUILD_TABLES
+}
 
 
 class Unit(NamedTuple):

@@ -158,6 +158,48 @@ def test_person_to_statement_to_evidence_to_sentence(page):
     shot(page, "09-sentence.png")
 
 
+def test_record_to_the_sentence_that_states_each_value(page):
+    """A reader checks where a value comes from: the record's page, its values with their
+    sentences, one value's claim, the sentence itself."""
+    from playwright.sync_api import expect
+
+    page.goto("/article/actors/timur-danebaev")
+    page.get_by_role("link", name="every value and the sentence that states it").click()
+    page.wait_for_url("**/article/provenance?record_table=actors&record_id=timur-danebaev")
+    rows = page.locator("table.rows-and-columns tbody tr")
+    age = rows.filter(has=page.locator("td.col-field", has_text=re.compile(r"^\s*age\s*$")))
+    expect(age).to_have_count(1)
+    expect(age.locator("td.col-quote")).to_have_text("38")
+    expect(age.locator("td.col-asserted_by")).to_have_text("the article")
+    shot(page, "14-provenance-danebaev.png")
+
+    age.locator("td.col-claim_id a").click()
+    page.wait_for_url(re.compile(r"/article/claims/actors--timur-danebaev--age--1--[^/]+$"))
+    expect(page.locator("td.col-linked_by")).to_have_text("build")
+    shot(page, "15-claim-danebaev-age.png")
+
+    page.locator("td.col-sentence_id a").click()
+    page.wait_for_url(re.compile(r"/article/sentences/torture-video-kazakhstan-s014$"))
+    expect(page.locator("td.col-text")).to_contain_text("Timur Danebaev, 38, is best known")
+    shot(page, "16-sentence-of-the-claim.png")
+
+
+def test_who_asserts_the_date_on_the_timeline(page):
+    from playwright.sync_api import expect
+
+    page.goto("/article/timeline")
+    video = page.locator("table.rows-and-columns tbody tr").filter(
+        has=page.locator("td.col-event_id", has_text="danebaev-beaten-in-atbasar-video")
+    )
+    expect(video.locator("td.col-date")).to_have_text("2023-08-24?")
+    expect(video.locator("td.col-date_asserted_by")).to_have_text(
+        "Unnamed opposition social media channel"
+    )
+    expect(video.locator("td.col-date_quote")).to_have_text(
+        "that indicated it was shot on August 24"
+    )
+
+
 def test_timeline_in_date_order(page):
     from playwright.sync_api import expect
 
@@ -203,7 +245,11 @@ def hostile_server(tmp_path_factory):
     marker = "- id: timur-danebaev\n"
     record = text[text.index(marker) :]
     description = record[record.index("  description: ") :].split("\n", 1)[0]
-    hostile = f"  description: '{HOSTILE} (hostile test text)'"
+    # Markup in a description, and in the reason a value is waived (shown with the claims).
+    hostile = (
+        f"  description: '{HOSTILE} (hostile test text)'\n"
+        f"  claims: {{name: {{waived: '{HOSTILE} (hostile waiver)'}}}}"
+    )
     actors.write_text(text.replace(description, hostile, 1), encoding="utf-8")
     db = folder / "article.db"
     build(db, data)
@@ -230,6 +276,10 @@ def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_serv
             ("/article/actors/timur-danebaev", [script, "(hostile test text)"]),
             ("/article/actors?_search=hostile", [script, "(hostile test text)"]),
             ("/article/search?q=hostile", ["([hostile] test text)"]),
+            (
+                "/article/provenance?record_table=actors&record_id=timur-danebaev",
+                [script, "(hostile waiver)"],
+            ),
         ):
             page.goto(path)
             expect(page.get_by_text(shown[-1]).first).to_be_visible()

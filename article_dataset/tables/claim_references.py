@@ -11,7 +11,9 @@ from __future__ import annotations
 from ..schema import Table, computed, declare
 from .claims import ATTRIBUTION_COLUMNS, CLAIMS, VALUE_COLUMNS
 
-# References waiting for every file to be in: what link_references turns into claims.
+# References waiting for every file to be in: what link_references turns into claims. A TEMP
+# table of the build's connection: when the registry changes, the references to link again are
+# read back from the claims themselves (_pending_from_claims).
 CLAIM_REFERENCES = declare(
     Table(
         "_claim_references",
@@ -27,7 +29,7 @@ CLAIM_REFERENCES = declare(
             computed("yaml_key", str, "The field as the YAML names it, for messages."),
         ),
         record=("record_id",),
-        indexes=(("value_table", "value"),),
+        temporary=True,
     )
 )
 
@@ -55,13 +57,9 @@ def link_references(connection, scope, data_dir, problems) -> None:
 
     An incremental build links the references of the files it read again; when the registry
     changed (names, evidence), every reference, since any could now be stated elsewhere."""
+    if scope.staged and scope.all_references:
+        _pending_from_claims(connection)
     where = "1"
-    if scope.staged and not scope.all_references:
-        where = "r.source_file in (select path from temp.stale_files)"
-    elif scope.staged:
-        connection.execute(
-            "delete from claims where linked_by = 'build' and value_table is not null"
-        )
     connection.execute(
         "create temp table if not exists ref_hits "
         "(ref integer, sentence_id text, rank integer, quote text, char_start, char_end)"
@@ -152,3 +150,31 @@ def _report_unlinked(connection, where: str, data_dir, problems) -> None:
 def _shown_reference(field: str, value: str) -> str:
     role = field.partition(".")[2]
     return repr(f"{value} ({role})" if role else value)
+
+
+def _pending_from_claims(connection) -> None:
+    """The references linked by the build in files not read again, back to pending (their
+    claims hold all a pending reference does), so that they are linked anew. A reference of an
+    article's record has one claim; those of registry records, which may have several, are in
+    the registry's files, which are read again whenever this is needed."""
+    from ..schema import TABLES
+
+    rows = connection.execute(
+        """select substr(id, 1, length(id) - length(sentence_id) - 2), record_table, record_id,
+          field, value, value_table, article_id, asserted_by_id, assertion, note, source_file,
+          source_line
+        from claims where linked_by = 'build' and value_table is not null"""
+    ).fetchall()
+    connection.execute("delete from claims where linked_by = 'build' and value_table is not null")
+
+    def yaml_key(table: str, field: str) -> str:
+        if "." in field or field == "names":
+            return field.partition(".")[0]
+        return TABLES[table].column(field).yaml_key or field
+
+    columns = [column.name for column in CLAIM_REFERENCES.columns]
+    connection.executemany(
+        f"insert into temp.[_claim_references] ({', '.join(columns)}) "
+        f"values ({', '.join('?' for _ in columns)})",
+        ((f"{row[0]}--{row[6]}", *row[:10], yaml_key(row[1], row[3]), *row[10:]) for row in rows),
+    )

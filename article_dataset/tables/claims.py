@@ -16,9 +16,10 @@ References to people and places are linked once every file is in (claim_referenc
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..schema import ASSERTIONS, Column, Table, computed, declare
+from ..schema import ASSERTIONS, TABLES, Column, Table, computed, declare, ref
 from ..stating import Span, states_number, states_qualifier, states_text, states_words
 
 if TYPE_CHECKING:  # context imports the tables: no cycle at run time
@@ -29,7 +30,13 @@ if TYPE_CHECKING:  # context imports the tables: no cycle at run time
 LINKED_BY = ("build", "curator", "waived")
 
 ATTRIBUTION_COLUMNS = (
-    computed("asserted_by_id", str, "Who asserts the value; NULL: the article itself.", "actors"),
+    # Its YAML key, for messages: a curator may name who asserts a value (claims: asserted_by).
+    ref(
+        "asserted_by_id",
+        "actors",
+        "Who asserts the value; NULL: the article itself.",
+        "asserted_by",
+    ),
     Column(
         "assertion",
         str,
@@ -99,7 +106,8 @@ class Value(NamedTuple):
     record: dict  # the record (its date_text, its asserted_by)
     node: dict  # where the value is written
     spec: object  # the curator's support: a quote, quotes, a mapping, or None
-    line: int
+    line: int  # of the value
+    spec_line: int  # of the curator's support (the value's line when there is none)
     number: int
     source: SourceFile
 
@@ -131,6 +139,12 @@ def _stated(value: Value, text: str) -> Span | None:
         number = value.record.get(value.column.qualifies)
         return states_qualifier(text, words_for(value.column, value.value), number)
     return states_text(text, str(value.value))
+
+
+@cache
+def _has_asserter(table_name: str) -> bool:
+    """Whether a table's records say who asserts them: else the article reports them."""
+    return any(column.name == "asserted_by_id" for column in TABLES[table_name].columns)
 
 
 def words_for(column: Column, value) -> tuple[str, ...]:
@@ -171,7 +185,7 @@ class Linker:
         attribution = self._attribution(value, options)
         if options.get("waived"):
             if quotes:
-                self._problem(value, "give either quotes or 'waived', not both")
+                self._problem(value, "give either quotes or 'waived', not both", curated=True)
             self._write(value, (None, None), None, None, "waived", options["waived"])
         elif quotes:
             for quote in quotes:
@@ -184,7 +198,7 @@ class Linker:
     def _attribution(self, value: Value, options: dict) -> tuple[str | None, str]:
         if "asserted_by" in options or "assertion" in options:
             return options.get("asserted_by"), options.get("assertion") or "reported"
-        if any(c.name == "asserted_by_id" for c in value.table.columns):
+        if _has_asserter(value.table.name):
             return value.record.get("asserted_by"), value.record.get("assertion") or "reported"
         return None, "reported"
 
@@ -223,7 +237,7 @@ class Linker:
     def _curated(self, value: Value, quote: str, attribution, note) -> None:
         located = self._locate(value, quote)
         if isinstance(located, str):
-            self._problem(value, located)
+            self._problem(value, located, curated=True)
             return
         article_id, sentence, start = located
         if value.column.claim != "ref" and _stated(value, quote) is None:
@@ -232,7 +246,7 @@ class Linker:
                 if value.column.claim == "date"
                 else _shown(value)
             )
-            self._problem(value, f"the quote does not state {what}: {quote!r}")
+            self._problem(value, f"the quote does not state {what}: {quote!r}", curated=True)
             return
         self._write(value, attribution, article_id, sentence.id, "curator", note, start, quote)
 
@@ -304,8 +318,10 @@ class Linker:
         )
         self.ctx.add_row("claims", row, value.source, value.node, line=value.line)
 
-    def _problem(self, value: Value, message: str) -> None:
-        self.ctx.problems.at(value.source, value.node, message, field=value.key, line=value.line)
+    def _problem(self, value: Value, message: str, curated: bool = False) -> None:
+        """A problem at the value, or at the curator's support for it when that is wrong."""
+        line = value.spec_line if curated else value.line
+        self.ctx.problems.at(value.source, value.node, message, field=value.key, line=line)
 
 
 def _occurrences(text: str, quote: str):
