@@ -14,6 +14,7 @@ import hashlib
 import os
 import sqlite3
 import time
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -172,12 +173,14 @@ def _locked(db_path: Path):
 
 def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
     hashes: dict[str, str] = {}  # of the bytes the workers read: each file is read once
+    values: Counter = Counter()  # how the units linked their values
     with replacing(db_path) as connection:
         create_tables(connection)
-        if _insert_units(connection, data_dir, units, problems, hashes):
+        if _insert_units(connection, data_dir, units, problems, hashes, values):
             create_indexes(connection)
             check(connection, Scope(), data_dir, problems)
         problems.raise_if_any()
+        create_indexes(connection, filled_by_checks=True)
         _write_state(connection, stats, hashes, removed=())
         connection.executemany(
             "INSERT INTO _datasette_metadata VALUES (:key, :value)", embedded_metadata_rows()
@@ -185,6 +188,12 @@ def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
         enable_search(connection)
         check_integrity(connection)
         counts = _counts(connection)
+    counts.update(
+        values=values.total(),
+        automatic=values["automatic"],
+        curated=values["curated"],
+        waived_values=values["waived"],
+    )
     return BuildReport("full", len(stats), counts)
 
 
@@ -231,16 +240,19 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
 
 
 def _insert_units(
-    connection, data_dir: Path, units: list[Unit], problems: Problems, hashes=None
+    connection, data_dir: Path, units: list[Unit], problems: Problems, hashes=None, values=None
 ) -> bool:
-    """Compile and insert (collecting the files' SHA-256 into `hashes`, when given); True
-    when every unit was read and valid, so that the checks across files will not report
-    what is only missing because of a mistake found already."""
+    """Compile and insert (collecting the files' SHA-256 into `hashes` and how their values
+    were linked into `values`, when given); True when every unit was read and valid, so that
+    the checks across files will not report what is only missing because of a mistake found
+    already."""
     duplicated: set[tuple[str, str]] = set()
     complete = not problems.items
     for result in _compile_all(data_dir, units):
         if hashes is not None:
             hashes.update(result.digests)
+        if values is not None:
+            values.update(result.values)
         problems.items.extend(result.problems)
         insert_rows(connection, result.rows, data_dir.name, problems, duplicated)
         complete = complete and result.complete
@@ -348,13 +360,6 @@ def _counts(connection) -> dict[str, int]:
     counts["cited"] = connection.execute(
         "SELECT count(*) FROM sentences WHERE id IN (SELECT sentence_id FROM evidence)"
     ).fetchone()[0]
-    values = connection.execute(
-        """SELECT count(*), sum(build), sum(curator), sum(waived) FROM (
-             SELECT max(linked_by = 'build') AS build, max(linked_by = 'curator') AS curator,
-               max(linked_by = 'waived') AS waived
-             FROM claims GROUP BY record_table, record_id, field, value)"""
-    ).fetchone()
-    counts.update(zip(("values", "automatic", "curated", "waived_values"), values, strict=True))
     return counts
 
 

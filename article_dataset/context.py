@@ -5,7 +5,7 @@ Duplicate ids (within a file or across files) are found when the rows are insert
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -109,13 +109,16 @@ class Context:
                 )
             )
 
-    def finish(self) -> None:
-        """Link every value of the unit to the sentence that states it (or defer it)."""
-        linker = Linker(self)
+    def finish(self) -> Counter:
+        """Link every value of the unit to the sentence that states it (or defer it); returns
+        how many values were linked how (automatic, curated, waived)."""
+        linker, linked = Linker(self), Counter()
         for value in self.values:
             if (value.table.name, value.record_id) not in self.unquoted:
-                linker.link(value)
+                linked[linker.link(value)] += 1
         self.values.clear()
+        linked.pop(None, None)
+        return linked
 
     def _add_dates(self, table: Table, row: dict, source: SourceFile, record: dict) -> None:
         values, problems = date_fields(record)

@@ -121,10 +121,13 @@ def create_build_tables(connection: sqlite3.Connection) -> None:
         connection.execute(f"DELETE FROM temp.[{table.name}]")
 
 
-def create_indexes(connection: sqlite3.Connection) -> None:
+def create_indexes(connection: sqlite3.Connection, filled_by_checks: bool = False) -> None:
     """Indexes, made after the bulk insert (faster than maintaining them row by row) and before
-    the checks and the linking of references, which join through them."""
+    the checks and the linking of references, which join through them; those of the tables the
+    checks fill, after the checks."""
     for table in ALL_TABLES:
+        if table.filled_by_checks != filled_by_checks:
+            continue
         for name in index_columns(table):
             column = table.column(name)
             # Optional columns are mostly NULL (each evidence row has one owner of eight):

@@ -189,6 +189,9 @@ class Table:
     record_refs: tuple[tuple[str, str, str], ...] = ()
     # A table of the build's connection only (CREATE TEMP TABLE), never part of article.db.
     temporary: bool = False
+    # Rows the checks add (claims of references): indexed after them, not before, so that
+    # the insert does not maintain indexes row by row.
+    filled_by_checks: bool = False
     # Rows that are items of a record's list (an event's actors): (column of the record's id,
     # the list's YAML key, the column that qualifies the item, e.g. its role), for claims.
     part_of: tuple[str, str, str | None] | None = None

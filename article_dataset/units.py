@@ -64,6 +64,7 @@ class UnitResult:
     digests: dict[str, str] = field(default_factory=dict)  # SHA-256 of each file read
     problems: list[Problem] = field(default_factory=list)
     complete: bool = False  # read and valid: every record it holds has its rows
+    values: dict[str, int] = field(default_factory=dict)  # linked how: automatic, curated, ...
 
 
 def discover(
@@ -204,8 +205,7 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
             add(ctx, source)
         else:
             add(ctx, source, unit.article_id)
-    if complete:
-        ctx.finish()
+    values = ctx.finish() if complete else {}
     return UnitResult(
         rows={
             table: [tuple(map(row.get, COLUMNS[table])) for row in rows]
@@ -216,4 +216,5 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
         },
         problems=problems.items,
         complete=complete,
+        values=dict(values),
     )

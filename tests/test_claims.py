@@ -212,3 +212,12 @@ async def test_the_timeline_gives_the_dates_words_and_who_asserts_them(datasette
     assert video["date_asserted_by"] == "Unnamed opposition social media channel"
     assert video["asserted_by"] == "the article"  # the beating itself
     assert "indicated" in video["date_note"]
+
+
+def test_date_words_are_the_articles_own(db):
+    text = db.execute("select text from articles").fetchone()[0].lower()
+    for table in ("events", "statements", "cases", "penalties"):
+        for record_id, words in db.execute(
+            f"select id, date_text from {table} where date_text is not null"
+        ):
+            assert words.lower() in text, (table, record_id, words)

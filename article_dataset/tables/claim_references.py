@@ -45,8 +45,10 @@ def _names_tables() -> list[tuple[str, str, str]]:
     ]
 
 
+# CROSS JOIN keeps the pending references the outer loop: a TEMP table has no statistics, and
+# the planner would otherwise scan all of evidence for the few references of an edit.
 _CANDIDATES = """_claim_references r
-  join evidence e on e.record_table = r.record_table and e.record_id = r.record_id
+  cross join evidence e on e.record_table = r.record_table and e.record_id = r.record_id
     and e.article_id = r.article_id"""
 
 
@@ -69,7 +71,7 @@ def link_references(connection, scope, data_dir, problems) -> None:
         f"""insert into temp.ref_hits
         select r.rowid, e.sentence_id, 0, t.quote, t.char_start, t.char_end
         from {_CANDIDATES}
-        join evidence t on t.record_table = r.value_table and t.record_id = r.value
+        cross join evidence t on t.record_table = r.value_table and t.record_id = r.value
           and t.sentence_id = e.sentence_id
         where {where}"""
     )
@@ -82,8 +84,8 @@ def link_references(connection, scope, data_dir, problems) -> None:
               select r.rowid as ref, s.id as sentence_id, s.text, s.char_start as sentence_start,
                 n.name, instr(lower(s.text), lower(n.name)) as pos
               from {_CANDIDATES}
-              join sentences s on s.id = e.sentence_id
-              join [{names}] n on n.[{owner}] = r.value
+              cross join sentences s on s.id = e.sentence_id
+              cross join [{names}] n on n.[{owner}] = r.value
               where r.value_table = '{target}' and {where})
             where pos > 0"""
         )

@@ -90,6 +90,7 @@ CLAIMS = declare(
         facets=("record_table", "linked_by", "assertion"),
         record=("record_id",),
         indexes=(("record_table", "record_id"),),
+        filled_by_checks=True,
     )
 )
 
@@ -180,20 +181,24 @@ class Linker:
             self.sentences[article_id] = {s.id: s for s in article.sentences} if article else {}
         return self.sentences[article_id]
 
-    def link(self, value: Value) -> None:
+    def link(self, value: Value) -> str | None:
+        """Link the value; how (automatic, curated, waived: for the build's report), or None
+        after reporting why it cannot be."""
         quotes, options = spec_parts(value.spec)
         attribution = self._attribution(value, options)
         if options.get("waived"):
             if quotes:
                 self._problem(value, "give either quotes or 'waived', not both", curated=True)
             self._write(value, (None, None), None, None, "waived", options["waived"])
-        elif quotes:
+            return "waived"
+        if quotes:
             for quote in quotes:
                 self._curated(value, quote, attribution, options.get("note"))
-        elif value.column.claim == "ref":
+            return "curated"
+        if value.column.claim == "ref":
             self._defer(value, attribution, options.get("note"))
-        else:
-            self._automatic(value, attribution, options.get("note"))
+            return "automatic"
+        return self._automatic(value, attribution, options.get("note"))
 
     def _attribution(self, value: Value, options: dict) -> tuple[str | None, str]:
         if "asserted_by" in options or "assertion" in options:
@@ -202,7 +207,7 @@ class Linker:
             return value.record.get("asserted_by"), value.record.get("assertion") or "reported"
         return None, "reported"
 
-    def _automatic(self, value: Value, attribution, note) -> None:
+    def _automatic(self, value: Value, attribution, note) -> str | None:
         found = 0
         for article_id, sentence_ids in self.evidence[(value.table.name, value.record_id)].items():
             spans = self._spans(article_id)
@@ -224,11 +229,11 @@ class Linker:
                 self._write(value, attribution, *where[:2], "build", note, *where[2:])
                 found += 1
         if found:
-            return
+            return "automatic"
         outside = value.node.get("note") if value.key == "names" else None
         if outside and value.node.get("name_type") != "as_in_source":
             self._write(value, (None, None), None, None, "waived", outside)
-            return
+            return "waived"
         remedy = "quote the words that do (claims), or waive it with a reason"
         if value.key == "names":
             remedy = "a name from outside the article needs a note saying where it comes from"
