@@ -37,6 +37,7 @@ from .database import (
 from .metadata import embedded_metadata_rows
 from .problems import BuildError, Problems
 from .tables import ALL_TABLES
+from .tables.claim_references import reference_targets, relinked
 from .units import Unit, compile_unit, discover, warm_up
 
 CODE_KEY = "(code)"
@@ -54,6 +55,7 @@ class BuildReport:
     mode: str  # full, incremental or up to date
     files_read: int
     counts: dict[str, int] = field(default_factory=dict)
+    linked: dict[str, int] = field(default_factory=dict)  # values by how: automatic, curated, ...
 
     @property
     def sentences(self) -> int:
@@ -70,10 +72,8 @@ class BuildReport:
     @property
     def values(self) -> tuple[int, int, int, int]:
         """(values, linked automatically, by a curator's quote, waived)."""
-        return tuple(
-            self.counts.get(name) or 0
-            for name in ("values", "automatic", "curated", "waived_values")
-        )
+        linked = [self.linked.get(how, 0) for how in ("automatic", "curated", "waived")]
+        return (sum(linked), *linked)
 
     @property
     def coverage(self) -> float:
@@ -96,8 +96,7 @@ class BuildReport:
             tables = ", ".join(
                 f"{name} {count}"
                 for name, count in self.counts.items()
-                if name
-                not in ("waived", "cited", "values", "automatic", "curated", "waived_values")
+                if name not in ("waived", "cited")
             )
             lines.append(f"rows: {tables}")
         return "\n".join(lines)
@@ -188,13 +187,7 @@ def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
         enable_search(connection)
         check_integrity(connection)
         counts = _counts(connection)
-    counts.update(
-        values=values.total(),
-        automatic=values["automatic"],
-        curated=values["curated"],
-        waived_values=values["waived"],
-    )
-    return BuildReport("full", len(stats), counts)
+    return BuildReport("full", len(stats), counts, dict(values))
 
 
 def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> BuildReport:
@@ -224,14 +217,15 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
         create_build_tables(connection)
         stage_files(connection, files)
         cited_before = _cited_articles(connection)
+        targets_before = reference_targets(connection)
         removed = delete_files(connection)
         if _insert_units(connection, data_dir, stale, problems):
             kept = _ids_from(connection)
             gone = {table: ids - kept.get(table, set()) for table, ids in removed.items()}
             articles = cited_before | _cited_articles(connection)
             articles |= {unit.article_id for unit in stale if unit.article_id}
-            registry = any(path.startswith("registry/") for path in files)
-            scope = Scope(staged=True, gone=gone, articles=articles, all_references=registry)
+            relink = relinked(targets_before, reference_targets(connection))
+            scope = Scope(staged=True, gone=gone, articles=articles, relink=relink)
             check(connection, scope, data_dir, problems)
         problems.raise_if_any()
         # Files re-read only because a text they quote changed keep their recorded state.
@@ -382,7 +376,15 @@ def code_fingerprint() -> str:
         name = path.relative_to(package).as_posix()
         if name not in NOT_BUILD_CODE:
             digest.update(name.encode() + b"\0" + path.read_bytes())
-    for package in ("sentencex", "pyyaml", "fastjsonschema", "jsonschema", "sqlite-utils"):
+    for package in (
+        "sentencex",
+        "pyyaml",
+        "fastjsonschema",
+        "jsonschema",
+        "sqlite-utils",
+        "edtf",
+        "pyparsing",
+    ):
         digest.update(f"{package}={version(package)}".encode())
     digest.update(sqlite3.sqlite_version.encode())
     return digest.hexdigest()

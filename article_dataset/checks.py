@@ -21,7 +21,9 @@ class Scope:
     staged: bool = False  # only the rows of the files in temp.stale_files; else every row
     gone: dict[str, set[str]] = field(default_factory=dict)  # table -> ids removed for good
     articles: set[str] | None = None  # None: every article
-    all_references: bool = False  # link every reference again (the registry changed)
+    # (table, id) of actors and places whose names or evidence changed: their references are
+    # linked again wherever they are.
+    relink: set[tuple[str, str]] = field(default_factory=set)
 
 
 def _scope_tables(connection: sqlite3.Connection, scope: Scope) -> None:

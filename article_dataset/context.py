@@ -76,12 +76,19 @@ class Context:
             specs = record.get("claims") or {}
             spec_lines = getattr(specs, "key_lines", {})
             wanted = [
-                (c, c.name, c.yaml_key, specs.get(c.yaml_key), lines.get(c.yaml_key), None)
+                (
+                    c,
+                    c.name,
+                    c.yaml_key,
+                    specs.get(c.yaml_key),
+                    lines.get(c.yaml_key),
+                    spec_lines.get(c.yaml_key),
+                )
                 for c in _claimed(table.name)
             ]
         for column, field_name, key, spec, line, spec_line in wanted:
             line = line or getattr(record, "line", 0)
-            spec_line = spec_line or (spec_lines.get(key) if not table.part_of else None) or line
+            spec_line = spec_line or line
             value = row[column.name]
             if value is None or (column.stated_as is not None and not words_for(column, value)):
                 if spec is not None:

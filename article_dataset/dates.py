@@ -17,11 +17,13 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
+from .schema import DATE_PRECISIONS, EDTF_PATTERN
+
 PRECISION_BY_LENGTH = {4: "year", 7: "month", 10: "day"}
 PLAIN = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?)?", re.ASCII)
-# What EDTF dates (without times) are made of; checked before parsing, because the parser
-# accepts a trailing newline and Python's \d matches any script's digits.
-EDTF_CHARACTERS = re.compile(r"[0-9X?~%/.,\[\]{}+-]+", re.ASCII)
+# Checked before parsing, because the parser accepts a trailing newline and Python's \d
+# matches any script's digits.
+EDTF_CHARACTERS = re.compile(EDTF_PATTERN, re.ASCII)
 DATE_TOKEN = re.compile(r"\d{4}(?:-\d{2}){0,2}", re.ASCII)
 
 
@@ -43,13 +45,6 @@ def _midpoint(start: datetime.date, end: datetime.date) -> datetime.date:
     return start + (end - start) / 2
 
 
-def _sort(start, end, is_set: bool) -> datetime.date:
-    """Where a reader would place the date on a timeline: a set at its first member, anything
-    else at the middle of its bounds (a day at itself, a month at its 15th or 16th). Open
-    intervals are placed by _edtf."""
-    return start if is_set else _midpoint(start, end)
-
-
 def _plain(value: str) -> Reading:
     parts = [int(part) for part in value.split("-")]
     year = parts[0]
@@ -59,13 +54,14 @@ def _plain(value: str) -> Reading:
         first, last = (parts[1], parts[1]) if len(parts) == 2 else (1, 12)
         start = datetime.date(year, first, 1)
         end = datetime.date(year, last, calendar.monthrange(year, last)[1])
-    sort = _sort(start, end, is_set=False)
+    sort = _midpoint(start, end)
     return Reading(_day(start), _day(end), PRECISION_BY_LENGTH[len(value)], None, _day(sort))
 
 
 def _precision(value: str) -> str:
     lengths = []
-    for token in DATE_TOKEN.findall(value):
+    # Qualifiers may stand inside a date (2004-06-~11): read its digits without them.
+    for token in DATE_TOKEN.findall(re.sub(r"[?~%]", "", value)):
         parts = token.split("-")
         if len(parts) >= 2 and int(parts[1]) > 12:  # 21-41: seasons, quarters, halves
             lengths.append(5)
@@ -95,13 +91,53 @@ def _widen(day: datetime.date, precision: str, sign: int) -> datetime.date:
 
 
 def _bound(parsed, name: str) -> datetime.date | None:
+    """A bound of a parsed date; None where it is open (the parser gives +-inf, or fails)."""
     try:
         value = getattr(parsed, name)()
     except (TypeError, AttributeError, ValueError, OverflowError):
-        return None  # an open (..) or unknown end
-    if value is None:
+        return None
+    if not hasattr(value, "tm_year"):
         return None
     return datetime.date(value.tm_year, value.tm_mon, value.tm_mday)
+
+
+def _single(value: str, parsed) -> Reading | str:
+    """A date that is neither an interval nor a set, with its qualifiers wherever they are."""
+    start, end = _bound(parsed, "lower_strict"), _bound(parsed, "upper_strict")
+    if start is None or end is None:
+        return f"{value!r} gives no day at all"
+    precision, qualifier = _precision(value), _qualifier(value)
+    if qualifier in ("approximate", "both"):
+        start, end = _widen(start, precision, -1), _widen(end, precision, +1)
+    return Reading(_day(start), _day(end), precision, qualifier, _day(_midpoint(start, end)))
+
+
+def _interval(value: str) -> Reading | str:
+    """Each side read as a date of its own (its precision and qualifier widen it alone); the
+    sort day of an interval open at one side is at the edge of its known part that faces the
+    open side ("../2023-09-06" by September 6, "2022-02/.." after anything else in February)."""
+    lower, _, upper = value.partition("/")
+    sides = [None if side in ("", "..") else read_date(side) for side in (lower, upper)]
+    for side in sides:
+        if isinstance(side, str):
+            return side
+    low, high = sides
+    if low is None and high is None:
+        return f"{value!r} gives no day at all"
+    start, end = low and low.start, high and high.end
+    if start and end and start > end:
+        return f"{value!r} starts after it ends"
+    known = [side for side in sides if side]
+    precision = max((side.precision for side in known), key=DATE_PRECISIONS.index)
+    qualifiers = {side.qualifier for side in known} - {None}
+    qualifier = "both" if len(qualifiers) > 1 else next(iter(qualifiers), None)
+    if low is None:
+        sort = high.start
+    elif high is None:
+        sort = low.end
+    else:
+        sort = _day(_midpoint(*(datetime.date.fromisoformat(day) for day in (start, end))))
+    return Reading(start, end, precision, qualifier, sort)
 
 
 def _edtf(value: str) -> Reading | str:
@@ -112,29 +148,18 @@ def _edtf(value: str) -> Reading | str:
         parsed = parse_edtf(value)
     except (EDTFParseException, ValueError, OverflowError):
         return f"{value!r} is not a valid EDTF date"
-    open_start = value.startswith(("../", "/"))
-    open_end = value.endswith(("/..", "/"))
     try:
-        start = None if open_start else _bound(parsed, "lower_strict")
-        end = None if open_end else _bound(parsed, "upper_strict")
-    except ValueError as error:
+        if value.startswith(("[", "{")):  # a set: one of its dates, or all of them
+            start, end = _bound(parsed, "lower_strict"), _bound(parsed, "upper_strict")
+            if start is None and end is None:
+                return f"{value!r} gives no day at all"
+            sort = start or end  # its first day; for a set open at its start, its last
+            return Reading(_day(start), _day(end), _precision(value), _qualifier(value), _day(sort))
+        if "/" in value:
+            return _interval(value)
+        return _single(value, parsed)
+    except ValueError as error:  # a day the calendar does not have
         return f"{value!r} is not a real date ({error})"
-    if start is None and end is None:
-        return f"{value!r} gives no day at all"
-    precision, qualifier = _precision(value), _qualifier(value)
-    if start and end and start > end:
-        return f"{value!r} starts after it ends"
-    if qualifier in ("approximate", "both"):
-        start = start and _widen(start, precision, -1)
-        end = end and _widen(end, precision, +1)
-    if open_start or open_end:
-        # At the edge of the known part that faces the open end: "../2023-09-06" by September
-        # 6; "2022-02/.." after anything else in February 2022, which it follows.
-        sort = _bound(parsed.upper, "lower_strict") if open_start else None
-        sort = sort or _bound(parsed.lower, "upper_strict") or start or end
-    else:
-        sort = _sort(start, end, is_set=value.startswith(("[", "{")))
-    return Reading(_day(start), _day(end), precision, qualifier, _day(sort))
 
 
 @lru_cache(maxsize=65536)

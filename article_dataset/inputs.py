@@ -36,30 +36,26 @@ def column_schema(column: Column) -> dict:
     return schema
 
 
-QUOTE_OR_QUOTES = {
-    "anyOf": [
-        {"type": "string", "minLength": 1},
-        {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}},
-    ]
-}
+QUOTE = {"type": "string", "minLength": 1}
+# One quote or several, chosen by type so that an error comes from the form written.
+QUOTE_OR_QUOTES = {"if": {"type": "array"}, "then": QUOTES, "else": QUOTE}
 # How a curator backs one value: a quote, quotes, or a mapping that may also say who asserts
 # it, or why no sentence does (claims).
 CLAIM_SPEC = {
-    "anyOf": [
-        *QUOTE_OR_QUOTES["anyOf"],
-        {
-            "type": "object",
-            "properties": {
-                "quote": QUOTE_OR_QUOTES,
-                "asserted_by": {"type": "string", "pattern": SLUG_PATTERN},
-                "assertion": {"enum": list(ASSERTIONS)},
-                "note": {"type": "string", "minLength": 1},
-                "waived": {"type": "string", "minLength": 1},
-            },
-            "additionalProperties": False,
-            "minProperties": 1,
+    "if": {"type": "object"},
+    "then": {
+        "type": "object",
+        "properties": {
+            "quote": QUOTE_OR_QUOTES,
+            "asserted_by": {"type": "string", "pattern": SLUG_PATTERN},
+            "assertion": {"enum": list(ASSERTIONS)},
+            "note": QUOTE,
+            "waived": QUOTE,
         },
-    ]
+        "additionalProperties": False,
+        "minProperties": 1,
+    },
+    "else": QUOTE_OR_QUOTES,
 }
 
 

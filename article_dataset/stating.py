@@ -141,12 +141,8 @@ def states_qualifier(text: str, words: tuple[str, ...], number=None) -> Span | N
     return None
 
 
-@lru_cache(maxsize=4096)
-def _text_pattern(value: str) -> re.Pattern:
-    return re.compile(re.escape(value), re.IGNORECASE)
-
-
 def states_text(text: str, value: str) -> Span | None:
-    """The value verbatim in the text, in any case (a name at the start of a sentence)."""
-    match = _text_pattern(value).search(text)
+    """The value verbatim in the text, in any case (a name at the start of a sentence), as
+    whole words (Kazakh is not stated by Kazakhstan)."""
+    match = _words_pattern((value,)).search(text)
     return match.span() if match else None

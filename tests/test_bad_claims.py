@@ -104,6 +104,58 @@ CATALOGUE = [
         "give either quotes or 'waived', not both",
     ),
     bad(
+        "quote-found-twice-in-the-records-sentences",
+        edit(
+            STATEMENTS,
+            "  channel: article\n",
+            '  channel: article\n  claims: {text: "ti"}\n',
+            at="  claims: {text:",
+        ),
+        "fixture-critics-warning",
+        "text",
+        "quote is found more than once in the record's sentences (lengthen it): 'ti'",
+    ),
+    bad(
+        "two-quotes-for-a-value-in-one-sentence",
+        edit(
+            EVENTS,
+            '  claims: {date: "on March 3, 2023"}',
+            '  claims: {date: ["on March 3, 2023", "March 3, 2023"]}',
+        ),
+        "fixture-testova-held",
+        "date",
+        "another quote for this value is in the same sentence: 'March 3, 2023'",
+    ),
+    bad(
+        "claim-of-an-item-not-in-the-article",
+        edit(
+            EVENTS,
+            "    - {actor: fixture-anna-testova, role: victim}",
+            '    - {actor: fixture-anna-testova, role: victim, claim: "Anna Testowa"}',
+        ),
+        "fixture-testova-detained",
+        "actors",
+        "quote not found in article 'test-fixture-article': 'Anna Testowa'",
+    ),
+    bad(
+        "claim-support-misspelt",
+        edit(
+            EVENTS,
+            '  claims: {date: "on March 3, 2023"}',
+            '  claims: {date: {qote: "on March 3, 2023"}}',
+        ),
+        "fixture-testova-held",
+        "qote",
+        "unknown field 'qote'; did you mean 'quote'?",
+    ),
+    bad(
+        "claim-support-of-the-wrong-type",
+        edit(EVENTS, '  claims: {date: "on March 3, 2023"}', "  claims: {date: 2023}"),
+        "fixture-testova-held",
+        "date",
+        "2023 is not a string",
+    ),
+    bad(
         "claim-for-a-field-without-value",
         edit(
             STATEMENTS,

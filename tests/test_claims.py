@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
+
+from article_dataset import BuildError, build
 from article_dataset.tables import ALL_TABLES
 from article_dataset.tables.claims import words_for
 
@@ -221,3 +224,36 @@ def test_date_words_are_the_articles_own(db):
             f"select id, date_text from {table} where date_text is not null"
         ):
             assert words.lower() in text, (table, record_id, words)
+
+
+def refused(data, tmp_path) -> str:
+    with pytest.raises(BuildError) as error:
+        build(tmp_path / "article.db", data)
+    return str(error.value)
+
+
+def test_a_value_two_sentences_state_needs_the_curators_quote(data_copy, tmp_path):
+    """Without its curated quote, the Kaliev case's status is 'convicted' in two of its
+    sentences ("One recent conviction", "was sentenced"): the build will not choose."""
+    cases = data_copy / "articles" / ARTICLE_ID / "cases.yml"
+    text = cases.read_text(encoding="utf-8")
+    quoted = '  claims: {status: "One recent conviction"}\n'
+    cases.write_text(text.replace(quoted, "", 1), encoding="utf-8")
+    assert (
+        "record 'kaliev-death-case', field 'status': 'convicted' is stated in 2 of the record's "
+        "sentences (56, 57): quote the one that states it (claims)"
+    ) in refused(data_copy, tmp_path)
+
+
+def test_a_reference_two_sentences_name_needs_the_curators_quote(data_copy, tmp_path):
+    """Without its curated quote, Semyonova is named in both sentences of her visit."""
+    events = data_copy / "articles" / ARTICLE_ID / "events.yml"
+    text = events.read_text(encoding="utf-8")
+    quoted = '{actor: elena-semyonova, role: visitor, claim: "was permitted to visit Danebaev"}'
+    events.write_text(
+        text.replace(quoted, "{actor: elena-semyonova, role: visitor}", 1), encoding="utf-8"
+    )
+    assert (
+        "record 'semyonova-visits-danebaev', field 'actors': 'elena-semyonova (visitor)' is "
+        "named in more than one of the record's sentences (32, 33)"
+    ) in refused(data_copy, tmp_path)

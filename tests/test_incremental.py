@@ -15,7 +15,7 @@ import yaml
 
 from article_dataset import BuildError, build
 from article_dataset.tables import ALL_TABLES
-from bench.generate import generate
+from bench.generate import dump, generate
 
 from .conftest import DATA
 
@@ -86,7 +86,24 @@ def edit_text(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-CHANGES = ["title", "figure", "registry", "headline", "remove", "restore"]
+CHANGES = ["title", "figure", "registry", "quoted", "headline", "remove", "restore"]
+
+
+def quote_an_actor_where_an_event_names_him(data: Path, article: Path) -> bool:
+    """A registry edit that changes a claim in a file it leaves alone: the actor of the
+    article's first event gains that event's sentence as evidence, so the event's claim of
+    him is stated by his own quote there instead of by his name. False if he had it."""
+    event = yaml.safe_load((article / "events.yml").read_text(encoding="utf-8"))[0]
+    actor_id, quote = event["actors"][0]["actor"], event["evidence"][0]
+    path = data / "registry" / "actors.yml"
+    actors = yaml.safe_load(path.read_text(encoding="utf-8"))
+    actor = next(record for record in actors if record["id"] == actor_id)
+    quotes = actor["evidence"].setdefault(article.name, [])
+    if quote in quotes:
+        return False
+    quotes.append(quote)
+    dump(path, actors)
+    return True
 
 
 def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> list[Path]:
@@ -103,6 +120,11 @@ def random_edit(data: Path, spare: Path, rng: random.Random, choice: str) -> lis
         actors = data / "registry" / "actors.yml"
         edit_text(actors, "(made up", f"(edited {rng.randrange(999)}, made up")
         return [actors]
+    if choice == "quoted":
+        # Not in an article that may be removed: the registry quotes it from now on.
+        registered = [p for p in articles if p.name not in ("synthetic-00010", "synthetic-00011")]
+        quote_an_actor_where_an_event_names_him(data, rng.choice(registered))
+        return [data / "registry" / "actors.yml"]
     if choice == "headline":
         # Moves every offset in the article: its quotes are located again, registry ones too.
         meta = yaml.safe_load((article / "article.yml").read_text(encoding="utf-8"))
@@ -141,6 +163,25 @@ def test_incremental_equals_full_after_random_changes(corpus, tmp_path, name_the
         done.append((choice, build(db, data, changed=changed).mode))
         assert_same_as_full_build(db, data, tmp_path)
     assert {choice for choice, mode in done if mode == "incremental"} == set(CHANGES), done
+
+
+def test_a_registry_edit_links_again_the_references_it_changes(corpus, tmp_path):
+    """An actor's new evidence changes how an event of another file states him: the
+    incremental build, which reads only the registry again, must give the new claim."""
+    data, _ = corpus
+    db = tmp_path / "article.db"
+    build(db, data)
+    claim = "select quote from claims where record_id = ? and field = 'actors.victim'"
+    for article in sorted((data / "articles").iterdir()):
+        if quote_an_actor_where_an_event_names_him(data, article):
+            break
+    event = yaml.safe_load((article / "events.yml").read_text(encoding="utf-8"))[0]
+    before = sqlite3.connect(db).execute(claim, (event["id"],)).fetchone()[0]
+    report = build(db, data)
+    assert (report.mode, report.files_read) == ("incremental", 1)
+    after = sqlite3.connect(db).execute(claim, (event["id"],)).fetchone()[0]
+    assert (before, after) == (before, event["evidence"][0]) and before != after
+    assert_same_as_full_build(db, data, tmp_path)
 
 
 def test_changed_looks_only_at_the_named_folders(corpus, tmp_path):

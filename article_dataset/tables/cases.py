@@ -13,6 +13,8 @@ from ..schema import (
     CASE_ROLES,
     CURRENCY_WORDS,
     OUTCOME_WORDS,
+    QUALIFIER_WORDS,
+    QUALIFIERS,
     Column,
     Number,
     Table,
@@ -159,8 +161,11 @@ PENALTIES = declare(
             Column(
                 "amount_qualifier",
                 str,
-                "How exact the amount is, in the article's words (just under, some, ...).",
-                claim="text",
+                "How exact the amount is, in the article's words.",
+                vocab=QUALIFIERS,
+                claim="qualifier",
+                stated_as=QUALIFIER_WORDS,
+                qualifies="amount",
             ),
             Column(
                 "amount_basis",

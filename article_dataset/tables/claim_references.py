@@ -9,11 +9,12 @@ referenced record's evidence quotes (the words the article uses for it) or one o
 from __future__ import annotations
 
 from ..schema import Table, computed, declare
-from .claims import ATTRIBUTION_COLUMNS, CLAIMS, VALUE_COLUMNS
+from ..stating import states_text
+from .claims import ATTRIBUTION_COLUMNS, CLAIMS, VALUE_COLUMNS, shown, yaml_key
 
 # References waiting for every file to be in: what link_references turns into claims. A TEMP
-# table of the build's connection: when the registry changes, the references to link again are
-# read back from the claims themselves (_pending_from_claims).
+# table of the build's connection: when the registry changes the names or evidence of an actor or
+# place, the references to it are read back from the claims themselves (_pending_from_claims).
 CLAIM_REFERENCES = declare(
     Table(
         "_claim_references",
@@ -26,7 +27,6 @@ CLAIM_REFERENCES = declare(
             computed("article_id", str, "The article whose sentences may state it.", "articles"),
             *ATTRIBUTION_COLUMNS,
             computed("note", str, "The curator's note on the value."),
-            computed("yaml_key", str, "The field as the YAML names it, for messages."),
         ),
         record=("record_id",),
         temporary=True,
@@ -45,8 +45,43 @@ def _names_tables() -> list[tuple[str, str, str]]:
     ]
 
 
+def reference_targets(connection) -> set[tuple]:
+    """What the references to the actors and places of the files read again depend on: their
+    names and their evidence. An incremental build compares it before and after, and links
+    again only the references to records that changed (relinked)."""
+    stale = "source_file in (select path from temp.stale_files)"
+    rows = set()
+    for target, names, owner in _names_tables():
+        rows |= set(
+            connection.execute(
+                f"select '{target}', [{owner}], name, null, null from [{names}] where {stale}"
+            )
+        )
+        rows |= set(
+            connection.execute(
+                "select record_table, record_id, sentence_id, quote, char_start from evidence "
+                f"where record_table = '{target}' and {stale}"
+            )
+        )
+    return rows
+
+
+def relinked(before: set[tuple], after: set[tuple]) -> set[tuple[str, str]]:
+    """(table, id) of the actors and places whose names or evidence changed."""
+    return {(table, record_id) for table, record_id, *_ in before ^ after}
+
+
+def _name_position(text: str, name: str) -> int:
+    """Where a name stands in a sentence (1-based, 0: nowhere), by the rule of every text value:
+    in any case, as whole words (Kazakh is not in Kazakhstan)."""
+    span = states_text(text, name)
+    return span[0] + 1 if span else 0
+
+
 # CROSS JOIN keeps the pending references the outer loop: a TEMP table has no statistics, and
-# the planner would otherwise scan all of evidence for the few references of an edit.
+# the planner would otherwise scan all of evidence for the few references of an edit. The
+# referenced record's evidence is found through the sentence (a few rows), not through the
+# record, whose evidence may span the corpus.
 _CANDIDATES = """_claim_references r
   cross join evidence e on e.record_table = r.record_table and e.record_id = r.record_id
     and e.article_id = r.article_id"""
@@ -57,11 +92,11 @@ def link_references(connection, scope, data_dir, problems) -> None:
     record states one when it holds one of the referenced record's evidence quotes (the words
     the article uses for it) or one of its names. Exactly one sentence per article must.
 
-    An incremental build links the references of the files it read again; when the registry
-    changed (names, evidence), every reference, since any could now be stated elsewhere."""
-    if scope.staged and scope.all_references:
-        _pending_from_claims(connection)
-    where = "1"
+    The pending references are those of the files read (the units deferred them) and, in an
+    incremental build, those to actors and places whose names or evidence changed."""
+    if scope.staged and scope.relink:
+        _pending_from_claims(connection, scope.relink)
+    connection.create_function("name_position", 2, _name_position, deterministic=True)
     connection.execute(
         "create temp table if not exists ref_hits "
         "(ref integer, sentence_id text, rank integer, quote text, char_start, char_end)"
@@ -71,9 +106,8 @@ def link_references(connection, scope, data_dir, problems) -> None:
         f"""insert into temp.ref_hits
         select r.rowid, e.sentence_id, 0, t.quote, t.char_start, t.char_end
         from {_CANDIDATES}
-        cross join evidence t on t.record_table = r.value_table and t.record_id = r.value
-          and t.sentence_id = e.sentence_id
-        where {where}"""
+        cross join evidence t indexed by idx_evidence_sentence_id on t.sentence_id = e.sentence_id
+          and t.record_table = r.value_table and t.record_id = r.value"""
     )
     for target, names, owner in _names_tables():
         connection.execute(
@@ -82,16 +116,15 @@ def link_references(connection, scope, data_dir, problems) -> None:
               sentence_start + pos - 1, sentence_start + pos - 1 + length(name)
             from (
               select r.rowid as ref, s.id as sentence_id, s.text, s.char_start as sentence_start,
-                n.name, instr(lower(s.text), lower(n.name)) as pos
+                n.name, name_position(s.text, n.name) as pos
               from {_CANDIDATES}
               cross join sentences s on s.id = e.sentence_id
               cross join [{names}] n on n.[{owner}] = r.value
-              where r.value_table = '{target}' and {where})
+              where r.value_table = '{target}')
             where pos > 0"""
         )
     connection.execute(
-        """create temp table if not exists ref_sentences as
-        select ref, count(distinct sentence_id) as sentences from temp.ref_hits where 0"""
+        "create temp table if not exists ref_sentences (ref integer primary key, sentences)"
     )
     connection.execute("delete from temp.ref_sentences")
     connection.execute(
@@ -111,72 +144,62 @@ def link_references(connection, scope, data_dir, problems) -> None:
                 partition by ref order by rank, char_start, char_end desc) as choice
               from temp.ref_hits) h on h.ref = r.rowid and h.choice = 1"""
     )
-    _report_unlinked(connection, where, data_dir, problems)
+    _report_unlinked(connection, data_dir, problems)
 
 
-def _report_unlinked(connection, where: str, data_dir, problems) -> None:
+def _report_unlinked(connection, data_dir, problems) -> None:
     ambiguous = connection.execute(
-        f"""select r.source_file, r.source_line, r.record_id, r.yaml_key, r.field, r.value,
+        """select r.source_file, r.source_line, r.record_table, r.record_id, r.field, r.value,
           (select group_concat(number, ', ') from (
              select distinct s.number from temp.ref_hits h join sentences s
              on s.id = h.sentence_id where h.ref = r.rowid order by s.number))
         from _claim_references r join temp.ref_sentences n on n.ref = r.rowid
-        where n.sentences > 1 and {where}"""
+        where n.sentences > 1"""
     )
-    for source_file, line, record_id, key, field, value, numbers in ambiguous:
+    for source_file, line, table, record_id, field, value, numbers in ambiguous:
         problems.add(
             f"{data_dir.name}/{source_file}",
             line,
-            f"{_shown_reference(field, value)} is named in more than one of the record's "
-            f"sentences ({numbers}): quote the one that states it (claim/claims)",
+            f"{shown(field, value)} is named in more than one of the record's sentences "
+            f"({numbers}): quote the one that states it (claim/claims)",
             record=record_id,
-            field=key,
+            field=yaml_key(table, field),
         )
     unlinked = connection.execute(
-        f"""select r.source_file, r.source_line, r.record_id, r.yaml_key, r.field, r.value
-        from _claim_references r where {where}
+        """select r.source_file, r.source_line, r.record_table, r.record_id, r.field, r.value
+        from _claim_references r
         group by r.value_key
         having max(r.rowid in (select ref from temp.ref_sentences)) = 0"""
     )
-    for source_file, line, record_id, key, field, value in unlinked:
+    for source_file, line, table, record_id, field, value in unlinked:
         problems.add(
             f"{data_dir.name}/{source_file}",
             line,
-            f"no sentence of the record names {_shown_reference(field, value)}: quote the "
-            "words that refer to it (claim/claims), or waive it with a reason",
+            f"no sentence of the record names {shown(field, value)}: quote the words that "
+            "refer to it (claim/claims), or waive it with a reason",
             record=record_id,
-            field=key,
+            field=yaml_key(table, field),
         )
 
 
-def _shown_reference(field: str, value: str) -> str:
-    role = field.partition(".")[2]
-    return repr(f"{value} ({role})" if role else value)
-
-
-def _pending_from_claims(connection) -> None:
-    """The references linked by the build in files not read again, back to pending (their
-    claims hold all a pending reference does), so that they are linked anew. A reference of an
-    article's record has one claim; those of registry records, which may have several, are in
-    the registry's files, which are read again whenever this is needed."""
-    from ..schema import TABLES
-
-    rows = connection.execute(
-        """select substr(id, 1, length(id) - length(sentence_id) - 2), record_table, record_id,
-          field, value, value_table, article_id, asserted_by_id, assertion, note, source_file,
-          source_line
-        from claims where linked_by = 'build' and value_table is not null"""
-    ).fetchall()
-    connection.execute("delete from claims where linked_by = 'build' and value_table is not null")
-
-    def yaml_key(table: str, field: str) -> str:
-        if "." in field or field == "names":
-            return field.partition(".")[0]
-        return TABLES[table].column(field).yaml_key or field
-
+def _pending_from_claims(connection, targets: set[tuple[str, str]]) -> None:
+    """The build's claims of references to the given actors and places, back to pending (a
+    claim holds all a pending reference does), so that they are linked anew. A reference of an
+    article's record has one claim per article; those of registry records, which may have none
+    in some article, are in the registry's files, which are then read again anyway."""
     columns = [column.name for column in CLAIM_REFERENCES.columns]
-    connection.executemany(
-        f"insert into temp.[_claim_references] ({', '.join(columns)}) "
-        f"values ({', '.join('?' for _ in columns)})",
-        ((f"{row[0]}--{row[6]}", *row[:10], yaml_key(row[1], row[3]), *row[10:]) for row in rows),
+    claims = (
+        "from claims where linked_by = 'build' and value_table = ? and value = ? "
+        "and source_file not in (select path from temp.stale_files)"
     )
+    for target in sorted(targets):
+        connection.execute(
+            f"""insert into temp.[_claim_references] ({", ".join(columns)})
+            select substr(id, 1, length(id) - length(sentence_id) - 2) || '--' || article_id,
+              substr(id, 1, length(id) - length(sentence_id) - 2), record_table, record_id,
+              field, value, value_table, article_id, asserted_by_id, assertion, note,
+              source_file, source_line
+            {claims}""",
+            target,
+        )
+        connection.execute(f"delete {claims}", target)

@@ -89,7 +89,9 @@ CLAIMS = declare(
         sort="id",
         facets=("record_table", "linked_by", "assertion"),
         record=("record_id",),
-        indexes=(("record_table", "record_id"),),
+        # By record (provenance); by the record a value names (every claim about Danebaev, and
+        # the references an edit of the registry links again).
+        indexes=(("record_table", "record_id"), ("value_table", "value")),
         filled_by_checks=True,
     )
 )
@@ -155,11 +157,25 @@ def words_for(column: Column, value) -> tuple[str, ...]:
     return column.stated_as.get(value, (str(value),))
 
 
-def _shown(value: Value) -> str:
-    text = str(value.value)
-    if "." in value.field:  # an item of a list, with its role: actors.victim
-        text += f" ({value.field.partition('.')[2]})"
+def shown(field: str, value) -> str:
+    """A value for a message: with its role for an item of a list (actors.victim)."""
+    text = str(value)
+    if "." in field:
+        text += f" ({field.partition('.')[2]})"
     return repr(text) if len(text) <= 60 else repr(text[:59] + "…")
+
+
+def yaml_key(table_name: str, field: str) -> str:
+    """The YAML key a claims field is written under: the list's for an item (actors.victim:
+    actors), else the column's (place_id: place)."""
+    if "." in field or field == "names":
+        return field.partition(".")[0]
+    return TABLES[table_name].column(field).yaml_key or field
+
+
+def value_key(value: Value) -> str:
+    """A value's key: its record, field and number; a claim's id adds the sentence."""
+    return f"{value.table.name}--{value.record_id}--{value.field}--{value.number}"
 
 
 class Linker:
@@ -192,8 +208,9 @@ class Linker:
             self._write(value, (None, None), None, None, "waived", options["waived"])
             return "waived"
         if quotes:
+            sentences: set[str] = set()
             for quote in quotes:
-                self._curated(value, quote, attribution, options.get("note"))
+                self._curated(value, quote, attribution, options.get("note"), sentences)
             return "curated"
         if value.column.claim == "ref":
             self._defer(value, attribution, options.get("note"))
@@ -201,11 +218,19 @@ class Linker:
         return self._automatic(value, attribution, options.get("note"))
 
     def _attribution(self, value: Value, options: dict) -> tuple[str | None, str]:
-        if "asserted_by" in options or "assertion" in options:
-            return options.get("asserted_by"), options.get("assertion") or "reported"
+        """Its record's asserter and assertion, where a curator says nothing else. An asserter
+        given alone keeps the record's assertion; an assertion alone keeps the record's
+        asserter, except an inference, which is the curators' own reading."""
+        by, assertion = None, "reported"
         if _has_asserter(value.table.name):
-            return value.record.get("asserted_by"), value.record.get("assertion") or "reported"
-        return None, "reported"
+            by, assertion = value.record.get("asserted_by"), value.record.get("assertion")
+        if "assertion" in options:
+            assertion = options["assertion"]
+            if assertion == "inference":
+                by = None
+        if "asserted_by" in options:
+            by = options["asserted_by"]
+        return by, assertion or "reported"
 
     def _automatic(self, value: Value, attribution, note) -> str | None:
         found = 0
@@ -220,8 +245,8 @@ class Linker:
                 numbers = ", ".join(str(sentence.number) for sentence, _ in hits)
                 self._problem(
                     value,
-                    f"{_shown(value)} is stated in {len(hits)} of the record's sentences "
-                    f"({numbers}): quote the one that states it (claims)",
+                    f"{shown(value.field, value.value)} is stated in {len(hits)} of the "
+                    f"record's sentences ({numbers}): quote the one that states it (claims)",
                 )
                 return
             for sentence, (start, end) in hits:
@@ -237,19 +262,26 @@ class Linker:
         remedy = "quote the words that do (claims), or waive it with a reason"
         if value.key == "names":
             remedy = "a name from outside the article needs a note saying where it comes from"
-        self._problem(value, f"no sentence of the record states {_shown(value)}: {remedy}")
+        self._problem(
+            value, f"no sentence of the record states {shown(value.field, value.value)}: {remedy}"
+        )
 
-    def _curated(self, value: Value, quote: str, attribution, note) -> None:
+    def _curated(self, value: Value, quote: str, attribution, note, sentences: set) -> None:
         located = self._locate(value, quote)
         if isinstance(located, str):
             self._problem(value, located, curated=True)
             return
         article_id, sentence, start = located
+        if sentence.id in sentences:
+            message = f"another quote for this value is in the same sentence: {quote!r}"
+            self._problem(value, message, curated=True)
+            return
+        sentences.add(sentence.id)
         if value.column.claim != "ref" and _stated(value, quote) is None:
             what = (
                 f"the date's words {value.record.get('date_text')!r}"
                 if value.column.claim == "date"
-                else _shown(value)
+                else shown(value.field, value.value)
             )
             self._problem(value, f"the quote does not state {what}: {quote!r}", curated=True)
             return
@@ -288,14 +320,15 @@ class Linker:
     def _defer(self, value: Value, attribution, note) -> None:
         for article_id in self.evidence[(value.table.name, value.record_id)]:
             row = self._row(value, attribution, note)
-            row.update(id=f"{row['value_key']}--{article_id}", article_id=article_id)
-            row["yaml_key"] = value.key
+            row.update(
+                id=f"{value_key(value)}--{article_id}",
+                value_key=value_key(value),
+                article_id=article_id,
+            )
             self.ctx.add_row("_claim_references", row, value.source, value.node, line=value.line)
 
     def _row(self, value: Value, attribution, note) -> dict:
-        key = f"{value.table.name}--{value.record_id}--{value.field}--{value.number}"
         return {
-            "value_key": key,
             "record_table": value.table.name,
             "record_id": value.record_id,
             "field": value.field,
@@ -310,10 +343,8 @@ class Linker:
         self, value, attribution, article_id, sentence_id, linked_by, note, start=None, quote=None
     ):
         row = self._row(value, attribution, note)
-        row.pop("value_key")
         row.update(
-            id=f"{value.table.name}--{value.record_id}--{value.field}--{value.number}"
-            f"--{sentence_id or 'waived'}",
+            id=f"{value_key(value)}--{sentence_id or 'waived'}",
             article_id=article_id,
             sentence_id=sentence_id,
             quote=quote,

@@ -44,6 +44,8 @@ DISPUTES = declare(
         facets=("relation", "record_table", "by_table"),
         # (table column, id column, YAML key): records named by kind and id, checked in SQL.
         record_refs=(("record_table", "record_id", "disputed"), ("by_table", "by_id", "by")),
+        # For the check of both sides when records are removed, and for a record's disputes.
+        indexes=(("record_table", "record_id"), ("by_table", "by_id")),
     )
 )
 

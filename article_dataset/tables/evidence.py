@@ -54,6 +54,7 @@ EVIDENCE = declare(
         sort="id",
         checks=(f"{_ONE_OWNER} = 1", f"{_SAME_OWNER}", "char_end > char_start"),
         record=("record_id",),
-        indexes=(("record_table", "record_id"),),
+        # A record's evidence, by article (a registry record's may span the corpus).
+        indexes=(("record_table", "record_id", "article_id"),),
     )
 )
