@@ -41,6 +41,13 @@ def _search_everything_sql(per_kind: int = 5) -> str:
     )
 
 
+# Who asserts a value with no asserter: the article, or the curators where it is their reading.
+_ARTICLE_OR_CURATORS = (
+    "case when {c}.assertion = 'inference' then 'the curators, reading the article' "
+    "else 'the article' end"
+)
+
+
 def _label(kind: str, record_id: str) -> str:
     """The label of a record named by kind and id (a dispute's side, a claim's record)."""
     cases = "\n".join(
@@ -74,9 +81,10 @@ QUERIES = {
         "date, the article's words for it, the quote that states it and who asserts the date "
         "(not always who asserts the event), and the reasoning where the date is inferred. "
         "Undated events come last.",
-        "sql": """select e.date_sort, e.date, e.date_qualifier, e.date_text, e.title,
+        "sql": f"""select e.date_sort, e.date, e.date_qualifier, e.date_text, e.title,
   d.quote as date_quote,
-  case when d.id is not null then coalesce(da.name, 'the article') end as date_asserted_by,
+  case when d.id is not null then coalesce(da.name, {_ARTICLE_OR_CURATORS.format(c="d")}) end
+    as date_asserted_by,
   d.assertion as date_assertion, e.date_note, e.kind, e.violation_type, p.name as place,
   coalesce(a.name, 'the article') as asserted_by, e.assertion, e.id as event_id
 from events e
@@ -189,8 +197,9 @@ order by s.article_id, s.number, ev.char_start""",
         "description": "Every value of one record (its date, numbers, names, place, "
         "participants, ...) with the sentence and words that state it, who asserts it, and "
         "whether the build or a curator found the sentence. Give the record's table and id.",
-        "sql": """select c.field, c.value, c.quote, s.text as sentence,
-  coalesce(a.name, 'the article') as asserted_by, c.assertion, c.linked_by, c.note,
+        "sql": f"""select c.field, c.value, c.quote, s.text as sentence,
+  coalesce(a.name, {_ARTICLE_OR_CURATORS.format(c="c")}) as asserted_by, c.assertion,
+  c.linked_by, c.note,
   c.sentence_id, c.value_table, c.record_table, c.record_id, c.id as claim_id
 from claims c
 left join sentences s on s.id = c.sentence_id
