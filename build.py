@@ -9,6 +9,7 @@ field: what is wrong) and exits 1, leaving any existing database untouched.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -38,10 +39,34 @@ def main(argv: list[str] | None = None) -> int:
     except BuildError as error:
         print(error, file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"interrupted; {args.db} is as it was", file=sys.stderr)
+        return 130
+    except (OSError, sqlite3.Error) as error:
+        # The machine, not the input: a read-only file or folder, a full disk.
+        print(f"cannot build {args.db}: {failure(error)}; it is as it was", file=sys.stderr)
+        return 1
     print(f"built {args.db}")
     print(report)
     return 0
 
 
+def failure(error: Exception) -> str:
+    """What went wrong, in the words a user acts on."""
+    if isinstance(error, OSError):
+        where = f" ({error.filename})" if error.filename else ""
+        return f"{error.strerror or error}{where}"
+    text = str(error)
+    if "readonly" in text:
+        return f"{text} (the file or its folder is read-only)"
+    if "disk" in text or "full" in text:
+        return f"{text} (is the disk full?)"
+    return text
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except BrokenPipeError:  # the report piped to a reader that stopped reading (| head)
+        sys.stderr.close()  # nothing can be said there either; no traceback
+        sys.exit(1)

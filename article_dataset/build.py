@@ -115,6 +115,7 @@ def build(
     instead of every file of the corpus. Other changes are found by the next build without
     it; so are those named to a build that failed, unless they are named again."""
     db_path, data_dir = Path(db_path), Path(data_dir)
+    _check_target(db_path)
     folders = None if changed is None else _article_folders(data_dir, changed)
     if folders is not None and len(folders) > MAX_CHANGED_FOLDERS:
         folders = None  # listing the corpus is cheaper than looking them up one by one
@@ -128,6 +129,46 @@ def build(
         if previous is None:
             return _full_build(db_path, data_dir, units, stats, problems)
         return _incremental_build(db_path, data_dir, units, stats, previous, problems)
+
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _check_target(db_path: Path) -> None:
+    """The database file to write: in a folder that exists, and, if there is a file already,
+    one this build made (it is replaced): never a user's file given by mistake."""
+    problems = Problems()
+    if db_path.is_dir():
+        problems.add(str(db_path), 0, "is a folder; --db names the database file to write")
+    elif not db_path.parent.is_dir():
+        problems.add(
+            str(db_path), 0, f"cannot be written: the folder {db_path.parent} does not exist"
+        )
+    elif db_path.exists() and not _made_by_a_build(db_path):
+        problems.add(
+            str(db_path),
+            0,
+            "is not a database this build made: refusing to overwrite it (remove it, or give "
+            "--db another path)",
+        )
+    problems.raise_if_any()
+
+
+def _made_by_a_build(db_path: Path) -> bool:
+    try:
+        with open(db_path, "rb") as file:
+            if file.read(16) != SQLITE_HEADER:
+                return False
+        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        try:
+            found = connection.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_build_files'"
+            ).fetchone()
+        finally:
+            connection.close()
+    except (OSError, sqlite3.Error):
+        return False
+    return found is not None
 
 
 def _article_folders(data_dir: Path, changed: Iterable[Path | str]) -> set[str]:

@@ -50,6 +50,7 @@ def check(connection: sqlite3.Connection, scope: Scope, data_dir: Path, problems
     reread = _Reread()
     check_references(connection, scope, data_dir, problems, reread)
     check_record_references(connection, scope, data_dir, problems, reread)
+    check_cycles(connection, scope, data_dir, problems, reread)
     if not problems.items:  # an unknown id would come back as an unstated reference
         link_references(connection, scope, data_dir, problems)
     if quotes_ok:
@@ -122,6 +123,49 @@ def check_record_references(connection, scope, data_dir: Path, problems, reread)
                         record=record_id,
                         field=key,
                     )
+
+
+# Longer chains than this are taken for circles too: no real hierarchy is so deep.
+MAX_CHAIN = 64
+
+
+def check_cycles(connection, scope, data_dir: Path, problems: Problems, reread) -> None:
+    """No place inside itself, no event part of itself, directly or round a circle. Walked
+    from the rows of the files read again (every row, in a full build)."""
+    for table in ALL_TABLES:
+        for source, target, condition in table.acyclic:
+            which = f"t.[{target}] is not null" + (f" and t.{condition}" if condition else "")
+            start = which + (
+                " and t.source_file in (select path from temp.stale_files)" if scope.staged else ""
+            )
+            key = table.column(target).yaml_key or target
+            found = connection.execute(
+                f"""with recursive walk(first, node, path, depth, file, line) as (
+                      select t.[{source}], t.[{target}], t.[{source}] || ' > ' || t.[{target}],
+                        1, t.source_file, t.source_line
+                      from [{table.name}] t where {start}
+                      union all
+                      select walk.first, t.[{target}], walk.path || ' > ' || t.[{target}],
+                        walk.depth + 1, walk.file, walk.line
+                      from walk join [{table.name}] t on t.[{source}] = walk.node
+                      where {which} and walk.node != walk.first and walk.depth < {MAX_CHAIN})
+                    select first, min(path), file, line from walk
+                    where node = first or depth = {MAX_CHAIN} group by first"""
+            )
+            circles: set[frozenset] = set()
+            for first, path, source_file, line in found:
+                circle = frozenset(path.split(" > "))
+                if circle in circles:
+                    continue  # the same circle, walked from another of its rows
+                circles.add(circle)
+                value = path.split(" > ")[1]
+                problems.add(
+                    f"{data_dir.name}/{source_file}",
+                    reread.key_line(data_dir / source_file, line, key, value),
+                    f"goes round in a circle: {path}",
+                    record=first,
+                    field=key,
+                )
 
 
 def check_coverage(connection, scope, data_dir: Path, problems: Problems, reread) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 from .dates import date_fields
@@ -41,6 +41,9 @@ class Context:
     # Records with a quote that could not be used: their values are not linked, so that the
     # quote's problem is not reported again as unstated values.
     unquoted: set[tuple[str, str]] = field(default_factory=set)
+    # Articles cited but not found: the index of the problem that says so, and how many
+    # records of the unit cite it (reported once, with the count).
+    unknown_articles: dict[str, list[int]] = field(default_factory=dict)
     _counts: dict = field(default_factory=lambda: defaultdict(int))
 
     def add_record(
@@ -119,6 +122,14 @@ class Context:
     def finish(self) -> Counter:
         """Link every value of the unit to the sentence that states it (or defer it); returns
         how many values were linked how (automatic, curated, waived)."""
+        for article_id, (index, count) in self.unknown_articles.items():
+            if count > 1:
+                first = self.problems.items[index]
+                message = (
+                    f"unknown article {article_id!r} (there is no folder articles/{article_id}): "
+                    f"{count} records of this file cite it; the first is here"
+                )
+                self.problems.items[index] = replace(first, message=message)
         linker, linked = Linker(self), Counter()
         for value in self.values:
             if (value.table.name, value.record_id) not in self.unquoted:
@@ -147,11 +158,15 @@ class Context:
         try:
             article = self.article_text(article_id)
         except KeyError:
+            self.unquoted.add((owner_table, owner_id))
+            if article_id in self.unknown_articles:  # one misnamed folder, one problem
+                self.unknown_articles[article_id][1] += 1
+                return
             line = getattr(quotes, "line", None)
             self.problems.at(
                 source, node, f"unknown article {article_id!r}", field="evidence", line=line
             )
-            self.unquoted.add((owner_table, owner_id))
+            self.unknown_articles[article_id] = [len(self.problems.items) - 1, 1]
             return
         if article is None:
             self.unquoted.add((owner_table, owner_id))

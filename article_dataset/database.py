@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import stat
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,6 +78,8 @@ def replacing(db_path: Path):
                 connection.execute("COMMIT")
         finally:
             connection.close()
+        if db_path.exists():  # a replacement keeps the permissions the file was given
+            os.chmod(temporary, stat.S_IMODE(db_path.stat().st_mode))
         # On disk before the rename, so that a crash cannot leave a renamed but partial file.
         descriptor = os.open(temporary, os.O_RDONLY)
         try:

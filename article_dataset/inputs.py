@@ -3,16 +3,24 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 import fastjsonschema
 
 from .load import SourceFile
 from .problems import Problems
-from .schema import ASSERTIONS, SLUG_PATTERN, Column, Number, Table
+from .schema import ASSERTIONS, SLUG_PATTERN, Column, Number, Table, whole
 
 JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", Number: "number"}
 
-QUOTES = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
+# Text holds a word: "" and "   " are no names, titles or statements.
+NON_BLANK = r"\S"
+# A quote is the article's words exactly: no space around them, which no sentence has.
+QUOTE_TEXT = whole(r"\S(?:[\s\S]*\S)?")
+QUOTE = {"type": "string", "minLength": 1, "pattern": QUOTE_TEXT}
+QUOTES = {"type": "array", "minItems": 1, "items": QUOTE}
+# What SQLite's INTEGER holds; a larger number would end the build with OverflowError.
+INTEGER_RANGE = (-(2**63), 2**63 - 1)
 QUOTES_BY_ARTICLE = {
     "type": "object",
     "minProperties": 1,
@@ -25,18 +33,19 @@ def column_schema(column: Column) -> dict:
     schema: dict = {"type": JSON_TYPES[column.type]}
     if column.vocab:
         schema["enum"] = list(column.vocab)
-    if column.pattern:
-        schema["pattern"] = column.pattern
-    if column.references:
-        schema["pattern"] = SLUG_PATTERN
-    if column.minimum is not None:
-        schema["minimum"] = column.minimum
+    elif column.type is str:
+        schema["pattern"] = SLUG_PATTERN if column.references else column.pattern or NON_BLANK
+    if column.type in (int, Number):
+        low, high = INTEGER_RANGE
+        schema["minimum"] = low if column.minimum is None else column.minimum
+        schema["maximum"] = high if column.maximum is None else column.maximum
+    elif column.type is float and column.minimum is not None:
+        schema["minimum"], schema["maximum"] = column.minimum, column.maximum
     if not column.required:
         schema = {"anyOf": [schema, {"type": "null"}]}
     return schema
 
 
-QUOTE = {"type": "string", "minLength": 1}
 # One quote or several, chosen by type so that an error comes from the form written.
 QUOTE_OR_QUOTES = {"if": {"type": "array"}, "then": QUOTES, "else": QUOTE}
 # How a curator backs one value: a quote, quotes, or a mapping that may also say who asserts
@@ -49,8 +58,8 @@ CLAIM_SPEC = {
             "quote": QUOTE_OR_QUOTES,
             "asserted_by": {"type": "string", "pattern": SLUG_PATTERN},
             "assertion": {"enum": list(ASSERTIONS)},
-            "note": QUOTE,
-            "waived": QUOTE,
+            "note": {"type": "string", "pattern": NON_BLANK},
+            "waived": {"type": "string", "pattern": NON_BLANK},
         },
         "additionalProperties": False,
         "minProperties": 1,
@@ -129,7 +138,8 @@ def _report(source: SourceFile, error, problems: Problems) -> None:
         node = node[step]
     if isinstance(node, dict) and "id" in node:
         record = node
-    field = path[-1] if path and isinstance(path[-1], str) else None
+    # An item of a list is reported under the list's field (evidence, actors, ...).
+    field = next((step for step in reversed(path) if isinstance(step, str)), None)
     if error.validator == "required":
         field = _missing(error, node)
     holder = node if isinstance(node, dict) else parent if isinstance(parent, dict) else None
@@ -179,19 +189,37 @@ def _message(error, node) -> str:
     if validator == "enum":
         allowed = ", ".join(map(str, error.validator_value))
         return f"{_show(node)} is not allowed; expected one of: {allowed}"
+    if isinstance(node, int) and not INTEGER_RANGE[0] <= node <= INTEGER_RANGE[1]:
+        return f"{node} is too large: a whole number here goes up to {INTEGER_RANGE[1]:,}"
     if validator == "anyOf":
         options = [s for s in error.validator_value if s.get("type") != "null"]
         expected = _describe(options[0]) if options else "a value"
         return f"{_show(node)} is not valid; expected {expected} or nothing"
+    if validator == "pattern" and error.validator_value == NON_BLANK:
+        return f"{_show(node)} is blank: write the text, or leave the field out"
+    if validator == "pattern" and error.validator_value == QUOTE_TEXT:
+        return (
+            f"{_show(node)} has spaces at its start or end: a quote is the article's words, "
+            "character for character"
+        )
     if validator == "pattern":
-        return f"{_show(node)} does not match the required format {error.validator_value}"
+        shown = shown_pattern(error.validator_value)
+        return f"{_show(node)} does not match the required format {shown}"
     if validator == "type":
         return f"{_show(node)} is not {_article(error.validator_value)}"
     if validator in ("minItems", "minProperties", "minLength"):
         return f"{_show(node)} is empty; give at least one"
     if validator == "minimum":
         return f"{_show(node)} is less than {error.validator_value}"
+    if validator == "maximum":
+        return f"{_show(node)} is more than {error.validator_value}"
     return error.message
+
+
+def shown_pattern(pattern: str) -> str:
+    """A pattern as a reader knows it: ^...$, not the spelling that refuses a final newline."""
+    match = re.fullmatch(r"\^\(\?:(.*)\)\(\?!\[\\s\\S\]\)", pattern)
+    return f"^{match.group(1)}$" if match else pattern
 
 
 def _describe(schema: dict) -> str:
@@ -199,9 +227,11 @@ def _describe(schema: dict) -> str:
         return "one of: " + ", ".join(map(str, schema["enum"]))
     text = _article(schema.get("type", "value"))
     if "pattern" in schema:
-        text += f" matching {schema['pattern']}"
-    if "minimum" in schema:
+        text += f" matching {shown_pattern(schema['pattern'])}"
+    if schema.get("minimum", INTEGER_RANGE[0]) != INTEGER_RANGE[0]:
         text += f" of at least {schema['minimum']}"
+    if schema.get("maximum", INTEGER_RANGE[1]) != INTEGER_RANGE[1]:
+        text += f" and at most {schema['maximum']}"
     return text
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,9 @@ from .problems import Problems
 
 # A hand-curated file this large is a mistake (a pasted dump), not a record set.
 MAX_FILE_BYTES = 5_000_000
+# Records nest a few levels (a case, its penalties, their claims); a thousand is an attack, and
+# would exhaust Python's stack.
+MAX_DEPTH = 32
 
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -50,10 +54,25 @@ class _Loader(_BaseLoader):
     """PyYAML's safe loader with shortcuts for what curated files are made of, strings: they
     are most of the nodes, and the generic machinery costs more than parsing them in C."""
 
+    # Set per file: whether it has an "&" at all. An alias (*name) needs an anchor (&name),
+    # so a file without one has none, and its nodes need not be tracked.
+    anchored = False
+
     def construct_object(self, node, deep=False):
+        if self.anchored:
+            self._refuse_alias(node)
         if node.__class__ is yaml.ScalarNode and node.tag == _STR:
             return node.value  # what construct_yaml_str returns, without the bookkeeping
         return super().construct_object(node, deep)
+
+    def _refuse_alias(self, node) -> None:
+        """A node met a second time is an alias of an anchor: a few bytes of nested aliases
+        unfold into billions of items, and curated data needs none."""
+        seen = self.__dict__.setdefault("seen_nodes", set())
+        if node in seen:
+            problem = "found an alias (*name) of an anchor (&name): write the value out instead"
+            raise _bad_value(self, problem, node, field=None)
+        seen.add(node)
 
     def resolve(self, kind, value, implicit):
         # Only a plain scalar whose first character starts some implicit type (null, bool,
@@ -71,6 +90,9 @@ def _construct_mapping(loader, node):
     mapping.line = node.start_mark.line + 1
     mapping.key_lines = {}
     open_mappings = loader.__dict__.setdefault("open_mappings", [])
+    if len(open_mappings) >= MAX_DEPTH:
+        problem = f"found mappings nested more than {MAX_DEPTH} deep; curated records are flat"
+        raise _bad_value(loader, problem, node, field=None)
     open_mappings.append(mapping)
     try:
         for key_node, value_node in node.value:
@@ -80,6 +102,9 @@ def _construct_mapping(loader, node):
             except TypeError:
                 problem = "found a list or mapping as a key; a key must be a plain name"
                 raise _bad_value(loader, problem, key_node, node, field=None) from None
+            if not isinstance(key, str):
+                problem = f"found the key {key_node.value}, which is not a name: quote it"
+                raise _bad_value(loader, problem, key_node, node, field=None)
             if key in mapping:
                 problem = f"found duplicate key {key!r} (first on line {mapping.key_lines[key]})"
                 raise _bad_value(loader, problem, key_node, node, field=key)
@@ -114,7 +139,15 @@ def _bad_value(loader, problem, node, mapping_node=None, field="") -> _BadValue:
 
 
 def _construct_sequence(loader, node):
-    items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    depth = loader.__dict__.get("sequence_depth", 0)
+    if depth >= MAX_DEPTH:
+        problem = f"found lists nested more than {MAX_DEPTH} deep; curated records are flat"
+        raise _bad_value(loader, problem, node, field=None)
+    loader.sequence_depth = depth + 1
+    try:
+        items = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    finally:
+        loader.sequence_depth = depth
     items.line = node.start_mark.line + 1
     items.item_lines = [child.start_mark.line + 1 for child in node.value]
     return items
@@ -157,7 +190,10 @@ def read_text(
     try:
         raw = path.read_bytes()
     except OSError as error:
-        problems.add(display, 0, f"cannot be read: {error.strerror or error}")
+        reason = error.strerror or str(error)
+        if path.is_symlink() and not path.exists():
+            reason = f"it is a symbolic link to {os.readlink(path)}, which does not exist"
+        problems.add(display, 0, f"cannot be read: {reason}")
         return None
     if digests is not None:
         digests[path] = hashlib.sha256(raw).hexdigest()
@@ -192,7 +228,12 @@ def read_yaml(
         problems.add(display, 0, "file is empty")
         return source
     try:
-        source.data = yaml.load(text, Loader=_Loader)  # a SafeLoader subclass: no arbitrary objects
+        loader = _Loader(text)  # a SafeLoader subclass: no arbitrary objects
+        loader.anchored = "&" in text
+        try:
+            source.data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         context = error.context
@@ -219,6 +260,9 @@ def read_yaml(
         return source
     except yaml.YAMLError as error:
         problems.add(display, 0, f"invalid YAML: {error}")
+        return source
+    except RecursionError:  # nesting that the parser itself could not follow
+        problems.add(display, 0, f"invalid YAML: nested more than {MAX_DEPTH} deep")
         return source
     if source.data is None:
         problems.add(display, 0, "file is empty: it holds no data, only comments")

@@ -17,9 +17,9 @@ class Problem:
         where = f"{self.path}:{self.line}" if self.line else self.path
         about = []
         if self.record:
-            about.append(f"record '{self.record}'")
+            about.append(f"record '{_printable(self.record)}'")
         if self.field:
-            about.append(f"field '{self.field}'")
+            about.append(f"field '{_printable(self.field)}'")
         subject = f" {', '.join(about)}:" if about else ""
         return f"{where}:{subject} {self.message}"
 
@@ -59,6 +59,11 @@ class Problems:
     def raise_if_any(self) -> None:
         if self.items:
             raise BuildError(self.items)
+
+
+def _printable(text: str) -> str:
+    """A name as written, with a newline or other control character shown as its escape."""
+    return text if text.isprintable() else text.encode("unicode_escape").decode("ascii")
 
 
 def _text(value):

@@ -9,10 +9,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+
+def whole(body: str) -> str:
+    r"""A pattern the whole value must match. `$` would also match before a final newline (in
+    Python's re, which validates the YAML), so that "x\n" passed for "x"; the end is written
+    as "nothing follows", which JSON Schema's ECMA regex and Python read alike. Write [0-9],
+    never \d, which in Python is any script's digit."""
+    return rf"^(?:{body})(?![\s\S])"
+
+
 SLUG = r"[a-z0-9]+(-[a-z0-9]+)*"
-SLUG_PATTERN = rf"^{SLUG}$"
+SLUG_PATTERN = whole(SLUG)
 # The characters of an EDTF date; dates.read_date checks the rest with the edtf package.
-EDTF_PATTERN = r"^[0-9X?~%/.,\[\]{}+-]+$"
+EDTF_PATTERN = whole(r"[0-9X?~%/.,\[\]{}+-]+")
 
 DATE_BASES = (
     "explicit",
@@ -153,6 +162,7 @@ class Column:
     pattern: str | None = None
     references: str | None = None
     minimum: float | None = None
+    maximum: float | None = None
     # A value readers quote (claims.py): how a sentence states it; for terms, value -> words.
     claim: str | None = None
     stated_as: dict[str, tuple[str, ...]] | None = None
@@ -192,6 +202,9 @@ class Table:
     # Rows the checks add (claims of references): indexed after them, not before, so that
     # the insert does not maintain indexes row by row.
     filled_by_checks: bool = False
+    # Links that must not go round in a circle: (from column, to column, which rows), e.g. a
+    # place inside itself, an event part of itself (checks.py).
+    acyclic: tuple[tuple[str, str, str | None], ...] = ()
     # Rows that are items of a record's list (an event's actors): (column of the record's id,
     # the list's YAML key, the column that qualifies the item, e.g. its role), for claims.
     part_of: tuple[str, str, str | None] | None = None

@@ -7,7 +7,21 @@ from dataclasses import dataclass
 
 from sentencex import segment
 
-SCRAPER_MARKERS = re.compile(r"^\[ad_\d+\]$")
+SCRAPER_MARKERS = re.compile(r"^\[ad_[0-9]+\]$")
+# Characters a keyboard types for the article's own: curly quotes, dashes, no-break spaces.
+LOOKALIKES = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "\u00a0": " "}
+)
+# A quote in a message is shown whole up to this many characters.
+SHOWN_QUOTE = 120
+
+
+def shown_quote(quote: str) -> str:
+    if len(quote) <= SHOWN_QUOTE:
+        return repr(quote)
+    return f"{quote[: SHOWN_QUOTE - 1]!r}… ({len(quote):,} characters)"
+
+
 SENTENCE_END = tuple('.!?”"’…)')
 MAX_HEADING_WORDS = 12
 
@@ -15,7 +29,9 @@ MAX_HEADING_WORDS = 12
 def clean(raw: str) -> list[tuple[int, str]]:
     """The article's paragraphs with their line in the raw text: stripped non-empty lines,
     scraper markers removed."""
-    lines = ((number, line.strip()) for number, line in enumerate(raw.splitlines(), 1))
+    # Lines end at "\n" only, as an editor counts them (splitlines() also splits at U+2028 and
+    # others, which would shift every line the build reports).
+    lines = ((number, line.strip()) for number, line in enumerate(raw.split("\n"), 1))
     return [(n, line) for n, line in lines if line and not SCRAPER_MARKERS.match(line)]
 
 
@@ -85,18 +101,37 @@ class ArticleText:
         """The sentence holding the quote and the quote's offset, or why it cannot be used."""
         first = self.text.find(quote)
         if first < 0:
-            return f"quote not found in article '{self.article_id}': {quote!r}"
+            hint = self._lookalike(quote)
+            return f"quote not found in article '{self.article_id}'{hint}: {shown_quote(quote)}"
         second = self.text.find(quote, first + 1)
         if second >= 0:
             return (
                 f"quote is ambiguous: found more than once in article "
-                f"'{self.article_id}' (lengthen it): {quote!r}"
+                f"'{self.article_id}' (lengthen it): {shown_quote(quote)}"
             )
         end = first + len(quote)
         for sentence in self.sentences:
             if sentence.start <= first and end <= sentence.end:
                 return sentence, first
-        return f"quote spans more than one sentence (cite each sentence separately): {quote!r}"
+        return (
+            "quote spans more than one sentence (cite each sentence separately): "
+            f"{shown_quote(quote)}"
+        )
+
+    def _lookalike(self, quote: str) -> str:
+        """Where the quote is in the article but for a look-alike character (' for ’, a space
+        for a no-break space): which one, so that the curator can copy it."""
+        text = self.text.translate(LOOKALIKES)
+        position = text.find(quote.translate(LOOKALIKES))
+        if position < 0:
+            return ""
+        for offset, (written, found) in enumerate(zip(quote, self.text[position:], strict=False)):
+            if written != found:
+                return (
+                    f" (it is there with {found!r}, U+{ord(found):04X}, where the quote has "
+                    f"{written!r}, U+{ord(written):04X}, at character {offset + 1})"
+                )
+        return ""
 
     @property
     def word_count(self) -> int:

@@ -76,24 +76,28 @@ def discover(
     only the registry and those article folders (the ones that exist) are listed."""
     units, stats = [], {}
     root = os.fspath(data_dir)
-    registry = _listing(f"{root}/registry")
+    registry = _listing(f"{root}/registry", problems, f"{data_dir.name}/registry")
     for name in REGISTRY_FILES:
+        if registry is None:
+            break  # the folder cannot be read: reported once
         if name in registry:
             units.append(Unit((f"registry/{name}",)))
             stats[f"registry/{name}"] = registry[name]
         else:
             problems.add(f"{data_dir.name}/registry/{name}", 0, "required registry file is missing")
     if folders is None:
-        listed = _listing(f"{root}/articles")
-        if not any(stat[0] < 0 for stat in listed.values()):
+        listed = _listing(f"{root}/articles", problems, f"{data_dir.name}/articles") or {}
+        if not any(stat == (-1, -1) for stat in listed.values()):
             problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
     else:
         listed = {name: (-1, -1) for name in folders if os.path.isdir(f"{root}/articles/{name}")}
         if not listed and not _has_folder(f"{root}/articles"):
             problems.add(f"{data_dir.name}/articles", 0, "no article folders found")
-    for folder in sorted(name for name, stat in listed.items() if stat[0] < 0):
+    for folder in sorted(name for name, stat in listed.items() if stat == (-1, -1)):
         prefix = f"articles/{folder}"
-        present = _listing(f"{root}/{prefix}")
+        present = _listing(f"{root}/{prefix}", problems, f"{data_dir.name}/{prefix}")
+        if present is None:
+            continue  # reported once, not as every file of it missing
         if not present.keys() <= ARTICLE_FILES:
             for name in sorted(set(present) - ARTICLE_FILES):
                 expected = ", ".join(sorted(ARTICLE_FILES))
@@ -123,9 +127,15 @@ def _has_folder(folder: str) -> bool:
         return False
 
 
-def _listing(folder: str) -> dict[str, tuple[int, int]]:
-    """{name: (size, mtime_ns)} of a folder's entries; a folder gives (-1, -1); a folder that
-    cannot be read gives nothing."""
+# An entry listed but not stat-able (a dangling symbolic link): a file that is there and must
+# be read, whose reading then says what is wrong. Never an absence.
+UNREADABLE = (-2, -2)
+
+
+def _listing(folder: str, problems: Problems | None = None, shown: str = "") -> dict:
+    """{name: (size, mtime_ns)} of a folder's entries; a folder gives (-1, -1), an entry that
+    cannot be stat-ed UNREADABLE. A folder that cannot be read gives nothing, and a problem
+    when `problems` is given."""
     listing = {}
     try:
         with os.scandir(folder) as entries:
@@ -137,9 +147,11 @@ def _listing(folder: str) -> dict[str, tuple[int, int]]:
                         stat = entry.stat()
                         listing[entry.name] = (stat.st_size, stat.st_mtime_ns)
                 except OSError:
-                    continue
-    except OSError:
-        pass
+                    listing[entry.name] = UNREADABLE
+    except OSError as error:
+        if problems is not None and not isinstance(error, FileNotFoundError):
+            problems.add(shown, 0, f"folder cannot be read: {error.strerror or error}")
+            return None
     return listing
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..inputs import record_schema
+from ..inputs import NON_BLANK, QUOTE, record_schema
 from ..load import SourceFile
-from ..schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident
+from ..schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident, whole
 from ..text import is_heading
 
 if TYPE_CHECKING:  # context imports the tables: no cycle at run time
@@ -38,7 +38,7 @@ ARTICLES = declare(
                 "SHA-256 of the scraped file (source.txt), as recorded when it was scraped; the "
                 "build refuses a text that no longer has it.",
                 required=True,
-                pattern=r"^[0-9a-f]{64}$",
+                pattern=whole("[0-9a-f]{64}"),
             ),
             *date_columns("published", claimed=False),
             computed("word_count", int, "Words in the cleaned text, headline included."),
@@ -98,7 +98,7 @@ SENTENCES = declare(
 
 WAIVER = {
     "type": "object",
-    "properties": {"quote": {"type": "string", "minLength": 1}, "reason": {"type": "string"}},
+    "properties": {"quote": QUOTE, "reason": {"type": "string", "pattern": NON_BLANK}},
     "required": ["quote", "reason"],
     "additionalProperties": False,
 }
@@ -168,5 +168,8 @@ def _waivers(ctx: Context, source: SourceFile, article) -> dict[str, str]:
             ctx.problems.at(source, waiver, found, field="uncited")
             continue
         sentence, _ = found
+        if sentence.id in waived:
+            message = f"sentence {sentence.number} is waived twice: keep one reason"
+            ctx.problems.at(source, waiver, message, field="uncited")
         waived[sentence.id] = waiver["reason"]
     return waived

@@ -23,6 +23,7 @@ from ..schema import (
     declare,
     ident,
     ref,
+    whole,
 )
 
 if TYPE_CHECKING:  # context imports the tables: no cycle at run time
@@ -154,7 +155,7 @@ PENALTIES = declare(
                 "currency",
                 str,
                 "ISO 4217 code of the amount.",
-                pattern=r"^[A-Z]{3}$",
+                pattern=whole("[A-Z]{3}"),
                 claim="term",
                 stated_as=CURRENCY_WORDS,
             ),

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..inputs import QUOTES, list_of, record_schema
 from ..load import SourceFile
-from ..schema import ARTICLE_ID, SLUG, Column, Table, computed, declare, ident
+from ..schema import ARTICLE_ID, SLUG, Column, Table, computed, declare, ident, whole
 from .evidence import RECORD_TABLES
 
 if TYPE_CHECKING:  # context imports the tables: no cycle at run time
@@ -15,7 +15,7 @@ if TYPE_CHECKING:  # context imports the tables: no cycle at run time
 # justifies: admits what the other record says and defends it (the guards' video).
 RELATIONS = ("denies", "contradicts", "questions", "challenges", "justifies")
 # A record as the YAML names it: its table and id, e.g. statements/officer-warned-twice.
-RECORD_PATTERN = rf"^({'|'.join(RECORD_TABLES)})/{SLUG}$"
+RECORD_PATTERN = whole(rf"({'|'.join(RECORD_TABLES)})/{SLUG}")
 
 DISPUTES = declare(
     Table(

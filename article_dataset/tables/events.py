@@ -105,6 +105,7 @@ EVENT_LINKS = declare(
         ),
         pk=("event_id", "related_event_id", "relation"),
         facets=("relation",),
+        acyclic=(("event_id", "related_event_id", "relation = 'part_of'"),),
     )
 )
 
@@ -212,6 +213,8 @@ def add_events(ctx: Context, source: SourceFile, article_id: str) -> None:
         for actor in record.get("actors") or []:
             ctx.add_record("event_actors", source, actor, event_id=record["id"])
         for link in record.get("links") or []:
+            if link.get("event") == record["id"]:
+                ctx.problems.at(source, link, "an event cannot be linked to itself", "event")
             ctx.add_record("event_links", source, link, event_id=record["id"])
         ctx.cite("events", record["id"], record["evidence"], article_id, source, record)
 

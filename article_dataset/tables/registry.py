@@ -65,6 +65,7 @@ ACTORS = declare(
         sort="name",
         fts=("name", "aliases", "description"),
         facets=("kind",),
+        acyclic=(("id", "parent_id", None),),
     )
 )
 
@@ -85,8 +86,16 @@ PLACES = declare(
                 "name", str, "Canonical name, as the source spells it.", required=True, claim="text"
             ),
             ref("parent_id", "places", "The place this one lies in.", key="parent", claim="ref"),
-            Column("latitude", float, "WGS84 latitude (outside context: see coordinates_source)."),
-            Column("longitude", float, "WGS84 longitude (outside context)."),
+            Column(
+                "latitude",
+                float,
+                "WGS84 latitude (outside context: see coordinates_source).",
+                minimum=-90,
+                maximum=90,
+            ),
+            Column(
+                "longitude", float, "WGS84 longitude (outside context).", minimum=-180, maximum=180
+            ),
             Column("coordinates_source", str, "Where the coordinates come from."),
             Column("description", str, "What the article says of the place.", required=True),
             computed("aliases", str, "All other names, one per line (for search)."),
@@ -95,6 +104,7 @@ PLACES = declare(
         sort="name",
         fts=("name", "aliases", "description"),
         facets=("kind",),
+        acyclic=(("id", "parent_id", None),),
     )
 )
 
@@ -134,7 +144,12 @@ def add_actors(ctx: Context, source: SourceFile) -> None:
 
 def add_places(ctx: Context, source: SourceFile) -> None:
     for record in source.data:
-        has_point = record.get("latitude") is not None or record.get("longitude") is not None
+        given = [record.get(key) is not None for key in ("latitude", "longitude")]
+        if given[0] != given[1]:
+            missing = "longitude" if given[0] else "latitude"
+            message = "a point needs both latitude and longitude"
+            ctx.problems.at(source, record, message, missing)
+        has_point = any(given)
         if has_point and not record.get("coordinates_source"):
             ctx.problems.at(
                 source, record, "coordinates need a coordinates_source", "coordinates_source"
