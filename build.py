@@ -59,6 +59,8 @@ def failure(error: Exception) -> str:
     text = str(error)
     if "readonly" in text:
         return f"{text} (the file or its folder is read-only)"
+    if "unable to open" in text:
+        return f"{text} (a new database is written beside it: is the folder writable?)"
     if "disk" in text or "full" in text:
         return f"{text} (is the disk full?)"
     return text
