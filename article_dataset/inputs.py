@@ -7,7 +7,7 @@ import re
 
 import fastjsonschema
 
-from .load import SourceFile
+from .load import MAX_VALUE_BYTES, SourceFile
 from .problems import Problems
 from .schema import ASSERTIONS, SLUG_PATTERN, Column, Number, Table, whole
 
@@ -17,7 +17,10 @@ JSON_TYPES = {str: "string", int: "integer", float: "number", bool: "boolean", N
 NON_BLANK = r"\S"
 # A quote is the article's words exactly: no space around them, which no sentence has.
 QUOTE_TEXT = whole(r"\S(?:[\s\S]*\S)?")
-QUOTE = {"type": "string", "minLength": 1, "pattern": QUOTE_TEXT}
+# Characters of one text value: at most four bytes each in UTF-8, so within what the server holds.
+MAX_TEXT_CHARACTERS = MAX_VALUE_BYTES // 4
+QUOTE = {"type": "string", "minLength": 1, "maxLength": MAX_TEXT_CHARACTERS, "pattern": QUOTE_TEXT}
+TEXT = {"type": "string", "maxLength": MAX_TEXT_CHARACTERS, "pattern": NON_BLANK}
 QUOTES = {"type": "array", "minItems": 1, "items": QUOTE}
 # What SQLite's INTEGER holds; a larger number would end the build with OverflowError.
 INTEGER_RANGE = (-(2**63), 2**63 - 1)
@@ -35,6 +38,7 @@ def column_schema(column: Column) -> dict:
         schema["enum"] = list(column.vocab)
     elif column.type is str:
         schema["pattern"] = SLUG_PATTERN if column.references else column.pattern or NON_BLANK
+        schema["maxLength"] = MAX_TEXT_CHARACTERS
     if column.type in (int, Number):
         low, high = INTEGER_RANGE
         schema["minimum"] = low if column.minimum is None else column.minimum
@@ -58,8 +62,8 @@ CLAIM_SPEC = {
             "quote": QUOTE_OR_QUOTES,
             "asserted_by": {"type": "string", "pattern": SLUG_PATTERN},
             "assertion": {"enum": list(ASSERTIONS)},
-            "note": {"type": "string", "pattern": NON_BLANK},
-            "waived": {"type": "string", "pattern": NON_BLANK},
+            "note": TEXT,
+            "waived": TEXT,
         },
         "additionalProperties": False,
         "minProperties": 1,
@@ -191,6 +195,11 @@ def _message(error, node) -> str:
         return f"{_show(node)} is not allowed; expected one of: {allowed}"
     if isinstance(node, int) and not INTEGER_RANGE[0] <= node <= INTEGER_RANGE[1]:
         return f"{node} is too large: a whole number here goes up to {INTEGER_RANGE[1]:,}"
+    if isinstance(node, str) and len(node) > MAX_TEXT_CHARACTERS:
+        return (
+            f"{_show(node)} is {len(node):,} characters long; a text holds at most "
+            f"{MAX_TEXT_CHARACTERS:,} (the published server refuses longer values)"
+        )
     if validator == "anyOf":
         options = [s for s in error.validator_value if s.get("type") != "null"]
         expected = _describe(options[0]) if options else "a value"

@@ -14,6 +14,10 @@ from .problems import Problems
 
 # A hand-curated file this large is a mistake (a pasted dump), not a record set.
 MAX_FILE_BYTES = 5_000_000
+# The longest value the published server holds (datasette_guard.MAX_VALUE_BYTES, which a test
+# keeps equal): an article's text is one value (250 KB: some 40,000 words), and so is any text
+# field of a record.
+MAX_VALUE_BYTES = 250_000
 # Records nest a few levels (a case, its penalties, their claims); a thousand is an attack, and
 # would exhaust Python's stack.
 MAX_DEPTH = 32
@@ -183,10 +187,14 @@ class SourceFile:
 
 
 def read_text(
-    path: Path, display: str, problems: Problems, digests: dict | None = None
+    path: Path,
+    display: str,
+    problems: Problems,
+    digests: dict | None = None,
+    limit: int = MAX_FILE_BYTES,
 ) -> str | None:
-    """A file's text, or None after reporting why it cannot be used (size, BOM, encoding).
-    With `digests`, the SHA-256 of the bytes read is recorded under the path."""
+    """A file's text, or None after reporting why it cannot be used (size over `limit`, BOM,
+    encoding). With `digests`, the SHA-256 of the bytes read is recorded under the path."""
     try:
         raw = path.read_bytes()
     except OSError as error:
@@ -197,8 +205,8 @@ def read_text(
         return None
     if digests is not None:
         digests[path] = hashlib.sha256(raw).hexdigest()
-    if len(raw) > MAX_FILE_BYTES:
-        problems.add(display, 0, f"file is {len(raw):,} bytes; the limit is {MAX_FILE_BYTES:,}")
+    if len(raw) > limit:
+        problems.add(display, 0, f"file is {len(raw):,} bytes; the limit is {limit:,}")
         return None
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.add(

@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from .context import Context
 from .inputs import fast_validator, validate
-from .load import SourceFile, read_text, read_yaml
+from .load import MAX_VALUE_BYTES, SourceFile, read_text, read_yaml
 from .problems import Problem, Problems
 from .tables import ALL_TABLES, BUILD_TABLES
 from .tables.article import ARTICLE_FILE_SCHEMA, add_articles
@@ -169,7 +169,7 @@ def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
 @lru_cache(maxsize=256)
 def _parsed_article(path: Path, _mtime_ns: int, _size: int, article_id: str):
     """Cached by modification time and size, so an edited text is read again."""
-    text = read_text(path, "", Problems())  # its own unit reports what is wrong with it
+    text = read_text(path, "", Problems(), limit=MAX_VALUE_BYTES)  # its unit reports why not
     return None if text is None else ArticleText.from_raw(article_id, text)
 
 
@@ -207,7 +207,7 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
     complete = source.data is not None and validate(source, schema, problems)
     if unit.name == "article.yml":
         text_file = _source(data_dir, unit.files[1])
-        raw = read_text(text_file.path, text_file.display, problems, digests)
+        raw = read_text(text_file.path, text_file.display, problems, digests, MAX_VALUE_BYTES)
         complete = complete and raw is not None
         if complete:
             text = ArticleText.from_raw(unit.article_id, raw)

@@ -29,9 +29,8 @@ import httpx
 import sqlite_utils
 import yaml
 
-from article_dataset.serving import serve_command
 from bench.generate import generate
-from tests.server import build_command, free_port, running
+from tests.server import build_command, free_port, public_serve_command, running
 
 SEARCH_TERMS = ["detained", "beaten", "Almaty", "wrong", "released", "people", "Astana", "court"]
 # What datasette-search-all's page asks of each searchable table (its search_all.html).
@@ -139,7 +138,7 @@ def edit_one_article(data: Path, which: int) -> Path:
 
 def search_latency(db_path: Path, queries: int) -> dict:
     port = free_port()
-    with running(serve_command(db_path, port=port), port, timeout=120) as base:
+    with running(public_serve_command(db_path, port), port, timeout=120) as base:
         tables = [
             row["name"]
             for row in httpx.get(f"{base}/article.json", timeout=60).json()["tables"]

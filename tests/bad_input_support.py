@@ -197,10 +197,10 @@ def unclosed_last_quote(file: str) -> Mutation:
     return mutate
 
 
-def huge(file: str) -> Mutation:
+def huge(file: str, limit: int = MAX_FILE_BYTES) -> Mutation:
     def mutate(data: Path) -> str:
         path = data / file
-        padding = b"# padding to make a pasted dump\n" * (MAX_FILE_BYTES // 32 + 1)
+        padding = b"# padding to make a pasted dump\n" * (limit // 32 + 1)
         path.write_bytes(path.read_bytes() + padding)
         return place(file)
 

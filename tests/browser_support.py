@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
+from .server import skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags chromium phones home, and the closed network refuses it.
@@ -19,13 +18,6 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-
-
-def skip_or_fail(reason: str) -> None:
-    """Skip on a developer's machine; fail in CI, where the browser tests are required."""
-    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
-        pytest.fail(f"browser tests are required in CI: {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 def require_chromium() -> None:

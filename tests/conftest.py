@@ -12,6 +12,8 @@ from datasette.app import Datasette
 from article_dataset import build
 from article_dataset.metadata import metadata
 
+from .server import SERVING_PYTHON, public_serve_command, skip_or_fail
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 ARTICLE_ID = "torture-video-kazakhstan"
@@ -42,6 +44,15 @@ def db(db_path):
 def datasette(db_path) -> Datasette:
     """The same Datasette a reader runs: this database and the project's metadata."""
     return Datasette([str(db_path)], metadata=metadata())
+
+
+@pytest.fixture(scope="session")
+def public_serve():
+    """public_serve_command, where `make setup` has made the serving environment (in CI it
+    must have: `make test` makes it first)."""
+    if not SERVING_PYTHON.exists():
+        skip_or_fail(f"{SERVING_PYTHON} is missing: run `make setup`")
+    return public_serve_command
 
 
 @pytest.fixture

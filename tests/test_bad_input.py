@@ -270,12 +270,20 @@ def test_bad_input(case: Bad, broken, good):
     check_case(case, broken, good)
 
 
-def test_catalogue_is_large_enough():
+def test_the_readme_counts_the_whole_catalogue():
+    """Every catalogued case has its own name, and the README says how many there are."""
+    import re
+
+    from .conftest import ROOT
+    from .test_bad_claims import CATALOGUE as CLAIMS
+    from .test_bad_input_hardening import CATALOGUE as HARDENING
     from .test_bad_references import CATALOGUE as ACROSS_FILES
 
-    cases = CATALOGUE + ACROSS_FILES
-    assert len(cases) >= 30
+    cases = CATALOGUE + ACROSS_FILES + CLAIMS + HARDENING
     assert len({case.name for case in cases}) == len(cases)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    stated = re.search(r"a catalogue\s+of (\d+) broken inputs", readme)
+    assert stated and int(stated.group(1)) == len(cases)
 
 
 def test_every_problem_is_reported_together(broken, good):

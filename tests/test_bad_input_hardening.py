@@ -9,6 +9,9 @@ import os
 
 import pytest
 
+from article_dataset.inputs import MAX_TEXT_CHARACTERS
+from article_dataset.load import MAX_VALUE_BYTES
+
 from .bad_input_fixture import (
     ACTORS,
     ARTICLE,
@@ -26,6 +29,7 @@ from .bad_input_support import (
     bad,
     check_case,
     edit,
+    huge,
     place,
     problem_line,
     write,
@@ -224,6 +228,26 @@ CATALOGUE = [
         "fixture-testova-held",
         "evidence",
         "' she was held for 48 hours' has spaces at its start or end",
+    ),
+    # --- Values longer than the published server holds (its SQLite length limit)
+    bad(
+        "a-text-longer-than-the-server-holds",
+        edit(
+            ACTORS,
+            "  description: Fixture person detained in Testville.",
+            f"  description: Anna {'x' * MAX_TEXT_CHARACTERS}",
+        ),
+        "fixture-anna-testova",
+        "description",
+        f"is {MAX_TEXT_CHARACTERS + 5:,} characters long; a text holds at most "
+        f"{MAX_TEXT_CHARACTERS:,}",
+    ),
+    bad(
+        "an-article-text-longer-than-the-server-holds",
+        huge(SOURCE, MAX_VALUE_BYTES),
+        None,
+        None,
+        f"bytes; the limit is {MAX_VALUE_BYTES:,}",
     ),
     # --- Messages that misled
     bad(

@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from .conftest import ROOT
 
 KEYS = {
@@ -26,6 +28,7 @@ KEYS = {
 }
 
 
+@pytest.mark.usefixtures("public_serve")  # the server make serve runs
 def test_short_benchmark_prints_every_figure():
     run = subprocess.run(
         [sys.executable, "-m", "bench.run", "--articles", "20", "--queries", "20", "--repeat", "1"],

@@ -230,12 +230,11 @@ HOSTILE = '<script>window.__xss = 1</script><img src="x" onerror="window.__xss =
 
 
 @pytest.fixture(scope="module")
-def hostile_server(tmp_path_factory):
+def hostile_server(tmp_path_factory, public_serve):
     """The make-serve command on a database whose records hold markup in their text."""
     import shutil
 
     from article_dataset import build
-    from article_dataset.serving import serve_command
 
     folder = tmp_path_factory.mktemp("hostile")
     data = folder / "data"
@@ -254,7 +253,7 @@ def hostile_server(tmp_path_factory):
     db = folder / "article.db"
     build(db, data)
     port = free_port()
-    with running(serve_command(db, port=port), port) as base:
+    with running(public_serve(db, port), port) as base:
         yield base
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bench.load import run_load
 
 
+@pytest.mark.usefixtures("public_serve")  # the server make serve runs
 def test_fifty_clients_for_five_seconds_with_a_rebuild_landing():
     summary = run_load(clients=50, seconds=5)
     assert summary["requests"] > 50

@@ -15,11 +15,10 @@ from article_dataset.serving import (
     SETTINGS,
     ensure_inspect,
     inspect_path,
-    serve_command,
     snapshot,
 )
 
-from .server import free_port, running
+from .server import free_port, running, serving_copy
 
 HOSTILE_SQL = {
     "insert": "insert into actors (id, kind, name, description) values ('x', 'person', 'x', 'x')",
@@ -35,13 +34,10 @@ HOSTILE_SQL = {
 
 
 @pytest.fixture(scope="module")
-def served(db_path, tmp_path_factory):
-    """The command `make serve` runs, on a private copy of the built database."""
+def served(db_path, tmp_path_factory, public_serve):
+    """The server `make serve` runs, on a private copy of the built database."""
     folder = tmp_path_factory.mktemp("served")
-    db = folder / "article.db"
-    shutil.copy(db_path, db)
-    port = free_port()
-    with running(serve_command(db, port=port), port) as base:
+    with serving_copy(db_path, folder, public_serve) as (base, _, db, _):
         yield base, db
 
 
@@ -80,7 +76,7 @@ def test_settings_in_force(served):
         assert settings[name] == value, name
 
 
-def test_database_is_immutable_and_counted_by_inspect(db_path, tmp_path):
+def test_database_is_immutable_and_counted_by_inspect(db_path, tmp_path, public_serve):
     """Table counts come from the inspect file, not from counting rows on each page: an
     inspect file that says otherwise is what the pages show."""
     db = tmp_path / "article.db"
@@ -91,7 +87,7 @@ def test_database_is_immutable_and_counted_by_inspect(db_path, tmp_path):
     inspected["article"]["tables"]["actors"]["count"] = real + 1000
     inspect_path(db).write_text(json.dumps(inspected))  # newer than the database: kept
     port = free_port()
-    with running(serve_command(db, port=port), port) as base:
+    with running(public_serve(db, port), port) as base:
         databases = httpx.get(f"{base}/-/databases.json", timeout=5).json()
         assert [(d["name"], d["is_mutable"]) for d in databases] == [("article", False)]
         tables = httpx.get(f"{base}/article.json", timeout=5).json()["tables"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..inputs import NON_BLANK, QUOTE, record_schema
+from ..inputs import QUOTE, TEXT, record_schema
 from ..load import SourceFile
 from ..schema import ARTICLE_ID, Column, Table, computed, date_columns, declare, ident, whole
 from ..text import is_heading
@@ -98,7 +98,7 @@ SENTENCES = declare(
 
 WAIVER = {
     "type": "object",
-    "properties": {"quote": QUOTE, "reason": {"type": "string", "pattern": NON_BLANK}},
+    "properties": {"quote": QUOTE, "reason": TEXT},
     "required": ["quote", "reason"],
     "additionalProperties": False,
 }
