@@ -6,18 +6,20 @@ that it can be published on its own) bounds a request before Datasette sees it a
 SQL runs:
 
 - every connection: no value longer than MAX_VALUE_BYTES (SQLite's own length limit, which
-  also stops randomblob, zeroblob, group_concat and replace from growing a value), no query
-  longer than MAX_SQL_BYTES, at most MAX_COLUMNS columns, a result of at most
-  MAX_RESULT_BYTES as JSON, and no printf/format (a width argument makes one call run for seconds,
-  which the time limit cannot interrupt);
-- every request: only GET and HEAD (the site is read-only), a path of at most MAX_PATH_BYTES,
-  a query string of at most MAX_QUERY_BYTES with at most MAX_PARAMETERS parameters and
-  MAX_FACETS facets, at most MAX_SQL_PARAMETERS named parameters in ?sql=;
+  also stops randomblob, zeroblob and group_concat from growing a value), no query longer
+  than MAX_SQL_BYTES, at most MAX_COLUMNS columns, a result of at most MAX_RESULT_BYTES as
+  JSON, LIKE/GLOB patterns of at most MAX_PATTERN_CHARACTERS, and none of DENIED_FUNCTIONS
+  (one call of them can run for seconds, which the time limit cannot interrupt);
+- every request: only GET and HEAD (the site is read-only), no debug pages, a path of at
+  most MAX_PATH_BYTES, a query string of at most MAX_QUERY_BYTES with at most MAX_PARAMETERS
+  parameters, MAX_FACETS facets of any kind (each a column name) of at most MAX_FACET_SIZE
+  values, at most MAX_SQL_PARAMETERS named parameters in ?sql=;
 - every error: the request's own mistakes, which Datasette 0.65 answers 500 with a traceback
   in the log (an unknown sort column, a _through or __in that is no JSON, a _timelimit that is
-  no number, a value too long), answered 400 with the reason;
-- custom SQL (?sql=) runs at most MAX_CUSTOM_SQL at a time, so that cheap pages keep their
-  threads and a core while expensive queries run; beyond MAX_WAITING more waiting, 503.
+  no number, a value too long), answered 400 with the reason; the CSV of a failed query 400;
+- SQL the request wrote (?sql=, _where) runs at most MAX_CUSTOM_SQL at a time, so that cheap
+  pages keep their threads and a core while expensive queries run; beyond MAX_WAITING more
+  waiting, 503.
 
 And what every page costs: with every database immutable, the answers of permission checks
 for the anonymous visitor never change, and are kept (an index page asked some 700 of them,
@@ -43,7 +45,16 @@ MAX_VALUE_BYTES = 250_000
 MAX_SQL_BYTES = 100_000
 MAX_COLUMNS = 64  # the widest table has 23; a join of three fits
 MAX_RESULT_BYTES = 16_000_000
-DENIED_FUNCTIONS = frozenset({"printf", "format"})
+# Functions whose one call may run for seconds, between two of the time limit's checks: printf
+# and format with a width; trim, ltrim, rtrim, instr and replace cost the product of their
+# arguments' lengths (a 250 KB value trimmed by 20 000 characters: 6.6 s). And fts3_tokenizer,
+# which answers with a memory address of the library.
+DENIED_FUNCTIONS = frozenset(
+    {"printf", "format", "trim", "ltrim", "rtrim", "instr", "replace", "fts3_tokenizer"}
+)
+# LIKE and GLOB cost the value's length times the pattern's: with at most 100 characters of
+# pattern, ~20 ms on the longest value.
+MAX_PATTERN_CHARACTERS = 100
 
 MAX_PATH_BYTES = 2_048
 MAX_QUERY_BYTES = 16_384
@@ -54,6 +65,8 @@ MAX_SQL_PARAMETERS = 50
 MAX_CUSTOM_SQL = max(1, (os.cpu_count() or 2) - 1)
 MAX_WAITING = 8
 READ_METHODS = ("GET", "HEAD")
+# Datasette's tool for trying permission rules: it runs any JSON it is given through them.
+DEBUG_PAGES = frozenset({"/-/allow-debug", "/-/allow-debug.json"})
 
 _result_bytes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -102,6 +115,7 @@ def prepare_connection(conn):
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, MAX_SQL_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_COLUMN, MAX_COLUMNS)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH, MAX_PATTERN_CHARACTERS)
     conn.set_authorizer(_authorize)
     conn.row_factory = _bounded_row
 
@@ -112,7 +126,14 @@ class Refused(Exception):
         self.status = status
 
 
-_SQL_PARAMETER = re.compile(r"(?<!:):([a-zA-Z_][a-zA-Z0-9_]*)")
+_SQL_PARAMETER = re.compile(r":(\w+)")  # as Datasette finds them (a form field each)
+# Keys that run SQL the request wrote: ?sql= and a table page's _where (its count and each
+# facet run it again). Both wait at the custom-SQL gate.
+CUSTOM_SQL_KEYS = ("sql", "_where")
+# Every value of every facet links to the page with the whole query string: an answer grows
+# as facets x values x query length, so each is bounded where facets are asked for.
+MAX_FACET_SIZE = 100
+MAX_FACETED_QUERY_BYTES = 2_048
 
 
 def _check_query(query: bytes) -> list[tuple[str, str]]:
@@ -124,15 +145,35 @@ def _check_query(query: bytes) -> list[tuple[str, str]]:
         )
     except ValueError:
         raise Refused(400, f"more than {MAX_PARAMETERS} parameters in the query") from None
-    facets = sum(1 for key, _ in pairs if key == "_facet")
-    if facets > MAX_FACETS:
-        raise Refused(400, f"{facets} facets asked for; at most {MAX_FACETS}")
+    facets = [value for key, value in pairs if key.startswith("_facet") and key != "_facet_size"]
+    if len(facets) > MAX_FACETS:
+        raise Refused(400, f"{len(facets)} facets asked for; at most {MAX_FACETS}")
+    if facets and len(query) > MAX_FACETED_QUERY_BYTES:
+        raise Refused(
+            414, f"with facets, the query string may be {MAX_FACETED_QUERY_BYTES:,} bytes"
+        )
+    for value in facets:
+        _check_facet(value)
     for key, value in pairs:
         if key == "sql" and len(set(_SQL_PARAMETER.findall(value))) > MAX_SQL_PARAMETERS:
             raise Refused(400, f"more than {MAX_SQL_PARAMETERS} named parameters in the SQL")
         if key == "_through":
             _check_through(value)
+        if key == "_facet_size" and not (value.isdigit() and int(value) <= MAX_FACET_SIZE):
+            raise Refused(400, f"_facet_size must be a number up to {MAX_FACET_SIZE}")
     return pairs
+
+
+def _check_facet(value: str) -> None:
+    """A facet is a column's name, or (as Datasette writes it) {"simple": column}."""
+    if not value.startswith("{"):
+        return
+    try:
+        facet = json.loads(value)
+    except ValueError:
+        facet = None
+    if not (isinstance(facet, dict) and isinstance(facet.get("simple"), str)):
+        raise Refused(400, 'a facet is a column name, or a JSON object {"simple": column}')
 
 
 def _check_through(value: str) -> None:
@@ -208,6 +249,8 @@ def asgi_wrapper(datasette):
             try:
                 if scope["method"] not in READ_METHODS:
                     raise Refused(405, "the published dataset is read-only: GET and HEAD only")
+                if scope["path"].rstrip("/") in DEBUG_PAGES:
+                    raise Refused(404, "not found")
                 if len(scope.get("raw_path") or scope["path"].encode()) > MAX_PATH_BYTES:
                     raise Refused(414, f"the path is longer than {MAX_PATH_BYTES:,} bytes")
                 pairs = _check_query(scope.get("query_string", b""))
@@ -215,7 +258,7 @@ def asgi_wrapper(datasette):
                 return await _refuse(scope, send, refused.status, str(refused))
             if scope["path"].endswith(".csv") and ("_header", "off") not in pairs:
                 send = _failed_csv_answered_400(scope, send)
-            if not any(key == "sql" for key, _ in pairs):
+            if not any(key in CUSTOM_SQL_KEYS for key, _ in pairs):
                 return await app(scope, receive, send)
             if gate.waiting >= MAX_WAITING:
                 message = "too many custom queries are waiting; try again shortly"
@@ -262,7 +305,18 @@ def startup(datasette):
     datasette.permission_allowed = permission_allowed
 
 
-def _as_request_mistake(exception: BaseException) -> DatasetteError | None:
+# What SQLite raises for the SQL a request wrote, or its parameters (a "?" in _where).
+_SQL_MISTAKES = (
+    sqlite3.DataError,
+    sqlite3.OperationalError,
+    sqlite3.ProgrammingError,
+    sqlite3.InterfaceError,
+)
+# The blob renderer's answers to a blob that is not there (no row, or a hash of another value).
+_MISSING_BLOB = (IndexError, KeyError, TypeError)
+
+
+def _as_request_mistake(request, exception: BaseException) -> DatasetteError | None:
     """The request's own mistake, which Datasette 0.65 answers 500 with a traceback: the
     errors its views raise without a status (an unknown sort column, a _through that names no
     foreign key), a value SQLite refuses as too long, a parameter that is no number or JSON."""
@@ -274,13 +328,15 @@ def _as_request_mistake(exception: BaseException) -> DatasetteError | None:
             status=400,
             message_is_html=exception.message_is_html,
         )
-    if isinstance(exception, sqlite3.DataError | sqlite3.OperationalError):
+    if isinstance(exception, _SQL_MISTAKES):
         message = str(exception)
         if "too big" in message:
             message += f": a value may be at most {MAX_VALUE_BYTES:,} bytes"
         return DatasetteError(message, title="Invalid SQL", status=400)
     if isinstance(exception, ValueError):
         return DatasetteError(f"a parameter could not be read: {exception}", status=400)
+    if request.path.endswith(".blob") and isinstance(exception, _MISSING_BLOB):
+        return DatasetteError("there is no such value to download", status=404)
     return None
 
 
@@ -290,7 +346,7 @@ def handle_exception(datasette, request, exception):
     cannot be overruled by a second one: wrapping them all, a request's mistake is rendered
     by the default handler as the 400 it is, and the others never run."""
     answers = yield
-    mistake = _as_request_mistake(exception)
+    mistake = _as_request_mistake(request, exception)
     if mistake is None:
         return answers
     return [render_error(datasette=datasette, request=request, exception=mistake)]

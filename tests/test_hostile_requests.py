@@ -109,6 +109,19 @@ MISTAKES = {
         "could not be read",
     ),
     "in-no-json": ("/article/actors.json", {"name__in": "[1,"}, "could not be read"),
+    "where-parameter": ("/article/actors.json", {"_where": "name = ?"}, "Binding 1 has no name"),
+    "in-nested": ("/article/actors.json", {"id__in": "[[1]]"}, "Error binding"),
+    "facet-config-empty": ("/article/actors.json", {"_facet": "{}"}, "a facet is a column"),
+    "facet-config-not-a-name": (
+        "/article/actors.json",
+        {"_facet_array": '{"simple": 1}'},
+        "a facet is a column",
+    ),
+    "facet-size-max": (
+        "/article/claims.json",
+        {"_facet": "quote", "_facet_size": "max"},
+        "_facet_size must be a number up to",
+    ),
     "where-value-too-long": (
         "/article/actors.json",
         {"_where": "randomblob(100000000)"},
@@ -141,6 +154,18 @@ def test_only_reading_methods_are_served(server, method, path):
     assert get(base, "/article/timeline").status_code == 200
 
 
+def test_missing_blobs_and_debug_pages_are_not_found(server):
+    base, _, log = server
+    before = log.stat().st_size
+    for path, params in (
+        ("/article.blob", {"sql": "select 1 as b where 0", "_blob_column": "b"}),
+        ("/article.blob", {"sql": "select 1 as b", "_blob_column": "b", "_blob_hash": "x"}),
+        ("/-/allow-debug", {"actor": "[]", "allow": "1"}),
+    ):
+        assert get(base, path, **params).status_code == 404, path
+    assert "Traceback" not in log.read_text(errors="replace")[before:]
+
+
 def test_head_is_served(server):
     base, _, _ = server
     assert httpx.head(base + "/article/actors", timeout=10).status_code == 200
@@ -150,6 +175,21 @@ def test_head_is_served(server):
 OVERSIZED = {
     "long-query-string": ("?q=" + "x" * (guard.MAX_QUERY_BYTES + 1), 414, "the query string is"),
     "many-parameters": ("?" + "&".join(f"p{i}=1" for i in range(4000))[:16000], 400, "parameters"),
+    "facets-of-every-kind": (
+        "?"
+        + "&".join(
+            f"{key}=quote"
+            for key in ["_facet", "_facet_array", "_facet_date"] * 4
+            + ["_facet_column"] * (guard.MAX_FACETS)
+        ),
+        400,
+        "facets asked for",
+    ),
+    "a-long-query-with-facets": (
+        "?_facet=kind&q=" + "x" * guard.MAX_FACETED_QUERY_BYTES,
+        414,
+        "with facets, the query string may be",
+    ),
     "repeated-facets": (
         "?" + "&".join(["_facet=kind"] * (guard.MAX_FACETS + 1)),
         400,
@@ -160,6 +200,11 @@ OVERSIZED = {
         400,
         "named parameters",
     ),
+    "many-numbered-sql-parameters": (
+        "?sql=select+1+where+" + "%2B".join(f":{i}" for i in range(2000)),
+        400,
+        "named parameters",
+    ),
 }
 
 
@@ -167,7 +212,7 @@ OVERSIZED = {
 def test_an_oversized_request_is_refused_before_datasette_reads_it(server, name):
     base, _, _ = server
     query, status, reason = OVERSIZED[name]
-    path = "/article" if "sql=" in query else "/article/actors"
+    path = "/article" if "sql=" in query else "/article/claims"
     for suffix in ("", ".json"):
         response = httpx.get(f"{base}{path}{suffix}{query}", timeout=10)
         assert response.status_code == status, response.text[:300]
@@ -203,10 +248,23 @@ EXPENSIVE_SQL = {
     ),
     "a-row-of-long-values": (f"select {COLUMNS_OF_BLOBS}", "the answer would be larger than"),
     "control-characters-six-times-their-size-as-json": (
-        f"select replace(hex(zeroblob({MAX_VALUE_BYTES // 2 - 1})), '0', char(1)) "
-        "from evidence limit 80",
+        f"select cast(zeroblob({MAX_VALUE_BYTES - 1}) as text) from evidence limit 80",
         "the answer would be larger than",
     ),
+    "trim-by-a-long-set": (
+        f"select trim(hex(zeroblob({MAX_VALUE_BYTES // 2 - 1})), hex(zeroblob(10000)) || 'b')",
+        "not authorized",
+    ),
+    "instr": ("select instr(hex(zeroblob(100000)), hex(zeroblob(50000)) || 'b')", "not authorized"),
+    "replace": (
+        "select replace(hex(zeroblob(100000)), hex(zeroblob(50000)), 'x')",
+        "not authorized",
+    ),
+    "like-with-a-long-pattern": (
+        f"select hex(zeroblob({MAX_VALUE_BYTES // 2 - 1})) like '%' || hex(zeroblob(60)) || 'b%'",
+        "LIKE or GLOB pattern too complex",
+    ),
+    "address-of-the-library": ("select hex(fts3_tokenizer('simple'))", "not authorized"),
     "too-many-columns": (
         "select " + ", ".join(["1"] * (guard.MAX_COLUMNS + 1)),
         "too many columns",
@@ -273,7 +331,14 @@ RUNAWAY = (
 )
 
 
-def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(server):
+RUNAWAYS = {
+    "sql": ("/article.json", {"sql": RUNAWAY}),
+    "where": ("/article/places.json", {"_where": f"({RUNAWAY}) > 0"}),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(RUNAWAYS))
+def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(server, kind):
     """More runaway queries at once than the custom-SQL gate runs and queues: the surplus is
     told 503 at once, the rest each run to the time limit in turn, and a table page asked for
     meanwhile is answered before the first of them ends (without the gate, they would hold
@@ -281,6 +346,7 @@ def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(server):
     import asyncio
 
     base, _, _ = server
+    path, params = RUNAWAYS[kind]
     slow = guard.MAX_CUSTOM_SQL + guard.MAX_WAITING + 2
     finished: list[tuple[str, int]] = []
 
@@ -291,8 +357,7 @@ def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(server):
     async def main():
         async with httpx.AsyncClient(base_url=base, timeout=60) as http:
             runaways = [
-                asyncio.create_task(fetch(http, "runaway", "/article.json", sql=RUNAWAY))
-                for _ in range(slow)
+                asyncio.create_task(fetch(http, "runaway", path, **params)) for _ in range(slow)
             ]
             await asyncio.sleep(0.5)
             await fetch(http, "page", "/article/actors.json")
