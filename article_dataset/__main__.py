@@ -13,9 +13,9 @@ import sys
 from pathlib import Path
 
 from .docs import render_readme
-from .export import export
+from .exports import export
 from .metadata import metadata_yaml
-from .serving import serve
+from .site.serving import serve
 
 
 def main(argv: list[str]) -> int:

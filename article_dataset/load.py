@@ -14,7 +14,7 @@ from .problems import Problems
 
 # A hand-curated file this large is a mistake (a pasted dump), not a record set.
 MAX_FILE_BYTES = 5_000_000
-# The longest value the published server holds (datasette_guard.MAX_VALUE_BYTES, which a test
+# The longest value the published server holds (site/guard.py MAX_VALUE_BYTES, which a test
 # keeps equal): an article's text is one value (250 KB: some 40,000 words), and so is any text
 # field of a record.
 MAX_VALUE_BYTES = 250_000

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import httpx
 
-from article_dataset.serving import serve_command
+from article_dataset.site.serving import serve_command
 
 ROOT = Path(__file__).resolve().parent.parent
 # `make serve` serves from an environment of the runtime requirements only (Makefile RUN_VENV).

@@ -10,7 +10,7 @@ import sqlite3
 import frictionless
 import pytest
 
-from article_dataset.export import EXPORTED, export
+from article_dataset.exports import EXPORTED, export
 
 TABLE_NAMES = [table.name for table in EXPORTED]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from article_dataset import datasette_guard as guard
 from article_dataset.load import MAX_VALUE_BYTES
+from article_dataset.site import guard
 
 from .server import SERVING_PYTHON, serving_copy
 

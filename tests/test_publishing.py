@@ -126,7 +126,7 @@ async def test_search_everything_with_nothing_to_search_is_not_an_error(plain):
 
 
 def test_search_links_escape_what_they_show(plain):
-    from article_dataset.datasette_plugin import render_cell
+    from article_dataset.site import render_cell
 
     connection = sqlite3.connect(":memory:")
     connection.row_factory = sqlite3.Row

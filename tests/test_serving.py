@@ -11,7 +11,7 @@ import time
 import httpx
 import pytest
 
-from article_dataset.serving import (
+from article_dataset.site.serving import (
     SETTINGS,
     ensure_inspect,
     inspect_path,

@@ -7,9 +7,9 @@ import json
 import sqlite3
 from pathlib import Path
 
-from .metadata import SITE
-from .schema import Number, Table
-from .tables import ALL_TABLES
+from ..metadata import SITE
+from ..schema import Number, Table
+from ..tables import ALL_TABLES
 
 FIELD_TYPES = {str: "string", int: "integer", float: "number", Number: "number", bool: "boolean"}
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"

@@ -1,7 +1,7 @@
 """Datasette plugin: what any one request to the published site may cost.
 
 A public server faces the internet: every request may be hostile. This plugin (entry point
-"article_dataset_guard"; like datasette_plugin.py it imports nothing else from the project, so
+"article_dataset_guard"; like the site plugin it imports nothing else from the project, so
 that it can be published on its own) bounds a request before Datasette sees it and while its
 SQL runs:
 
