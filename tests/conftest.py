@@ -65,3 +65,6 @@ def data_copy(tmp_path) -> Path:
 
 # The bad-input catalogue's fixtures (a good build, and a copy to break), for its two modules.
 from .bad_input_support import broken, good  # noqa: E402, F401
+
+# The browser tests' fixtures (chromium, a plain `datasette serve`, a loopback-only page).
+from .browser_support import browser, page, server  # noqa: E402, F401
