@@ -22,7 +22,11 @@ def shown_quote(quote: str) -> str:
     return f"{quote[: SHOWN_QUOTE - 1]!r}… ({len(quote):,} characters)"
 
 
-SENTENCE_END = tuple('.!?”"’…)')
+SENTENCE_END = tuple(".!?…")
+# Closing quotes and brackets after the last word: a quoted heading (‘Men With Epaulets And
+# Uniforms’) ends with a quote and no sentence-ending punctuation before it.
+CLOSERS = '”"’)'
+
 MAX_HEADING_WORDS = 12
 
 
@@ -39,7 +43,8 @@ def is_heading(paragraph: str, number: int) -> bool:
     """The title and section headings: short lines with no sentence-ending punctuation."""
     if number == 1:
         return True
-    return not paragraph.endswith(SENTENCE_END) and len(paragraph.split()) <= MAX_HEADING_WORDS
+    ended = paragraph.rstrip(CLOSERS).endswith(SENTENCE_END)
+    return not ended and len(paragraph.split()) <= MAX_HEADING_WORDS
 
 
 def split_sentences(paragraph: str) -> list[tuple[int, str]]:

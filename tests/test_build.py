@@ -30,6 +30,9 @@ def test_every_sentence_is_cited_or_waived(built, db):
         "‘Breaking’ Prisoners",
         "‘Men With Epaulets And Uniforms’",
     ]
+    # The same lines are the paragraphs shown as headings (one is in quotes, with no full stop).
+    headings = db.execute("select text from paragraphs where is_heading order by number")
+    assert [row["text"] for row in headings] == waived
 
 
 def test_every_quote_is_the_text_at_its_offsets_and_inside_its_sentence(db):
