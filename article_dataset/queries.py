@@ -10,10 +10,11 @@ from .tables.evidence import RECORD_TABLES
 # '""' is a valid query that matches nothing, so the page shows its form and no error.
 _MATCH = "match coalesce(nullif(escape_fts(:q), ''), '\"\"')"
 
-# Actors may be named by id, canonical name or any other name (Tokayev finds Toqaev).
+# Actors may be named by id or by part of any of their names, as `names` matches them
+# (Tokayev finds Toqaev, Kuramshin finds Kuramashin through "Vadim Kuramshin").
 _WHO = """with who as (
-  select actor_id as id from actor_names
-  where actor_id = :actor or name = :actor collate nocase
+  select distinct actor_id as id from actor_names
+  where :actor != '' and (actor_id = :actor or name like '%' || :actor || '%')
 )"""
 
 
@@ -99,24 +100,30 @@ order by e.date_sort is null, e.date_sort, e.date_end is null, e.date_end, e.id"
     "actor": {
         "title": "Everything about an actor",
         "description": "Statements, events with role, cases, charges, penalties and evidence "
-        "for one actor. Type an id, a name or another spelling (e.g. Tokayev).",
+        "for one actor. Type an id, a name, another spelling or part of one (Tokayev, "
+        "Kuramshin): every actor with a name containing it is included, each row naming its "
+        "actor in actor_id.",
         "sql": _WHO
         + """
-select 'event' as record_kind, ea.role, e.title as record, e.date, e.id as record_id
+select 'event' as record_kind, ea.role, e.title as record, e.date, ea.actor_id,
+  'events' as record_table, e.id as record_id
 from event_actors ea join events e on e.id = ea.event_id where ea.actor_id in who
 union all
-select 'statement', 'speaker', s.text, s.date, s.id
+select 'statement', 'speaker', s.text, s.date, s.actor_id, 'statements', s.id
 from statements s where s.actor_id in who
 union all
-select 'case', cp.role, c.title, c.date, c.id
+select 'case', cp.role, c.title, c.date, cp.actor_id, 'cases', c.id
 from case_parties cp join cases c on c.id = cp.case_id where cp.actor_id in who
 union all
-select 'charge', 'defendant', ch.charge, null, ch.id from charges ch where ch.defendant_id in who
+select 'charge', 'defendant', ch.charge, null, ch.defendant_id, 'charges', ch.id
+from charges ch where ch.defendant_id in who
 union all
-select 'penalty', p.kind, p.title, p.date, p.id from penalties p where p.actor_id in who
+select 'penalty', p.kind, p.title, p.date, p.actor_id, 'penalties', p.id from penalties p
+where p.actor_id in who
 union all
-select 'evidence', 'mentioned', ev.quote, null, ev.id from evidence ev where ev.actor_id in who
-order by record_kind, date, record_id""",
+select 'evidence', 'mentioned', ev.quote, null, ev.actor_id, 'evidence', ev.id
+from evidence ev where ev.actor_id in who
+order by actor_id, record_kind, date, record_id""",
     },
     "who_said": {
         "title": "Who said what",
@@ -153,19 +160,19 @@ order by case_id, item, detail""",
         "description": "Events, figures, penalties and statements that someone asserts, "
         "alleges, claims officially or denies, rather than the article itself.",
         "sql": """select 'event' as record_kind, e.title as claim, a.name as asserted_by,
-  e.assertion, e.id as record_id
+  e.assertion, 'events' as record_table, e.id as record_id
 from events e left join actors a on a.id = e.asserted_by_id
 where e.asserted_by_id is not null or e.assertion not in ('reported')
 union all
-select 'figure', f.title || ' ' || f.what, a.name, f.assertion, f.id
+select 'figure', f.title || ' ' || f.what, a.name, f.assertion, 'figures', f.id
 from figures f left join actors a on a.id = f.asserted_by_id
 where f.asserted_by_id is not null or f.assertion not in ('reported')
 union all
-select 'penalty', p.title, a.name, p.assertion, p.id
+select 'penalty', p.title, a.name, p.assertion, 'penalties', p.id
 from penalties p left join actors a on a.id = p.asserted_by_id
 where p.asserted_by_id is not null or p.assertion not in ('reported')
 union all
-select 'statement', s.text, coalesce(a.name, 'the article'), s.assertion, s.id
+select 'statement', s.text, coalesce(a.name, 'the article'), s.assertion, 'statements', s.id
 from statements s left join actors a on a.id = s.actor_id
 where s.assertion is not null and s.assertion not in ('reported')
 order by assertion, record_kind, record_id""",
@@ -227,13 +234,12 @@ order by d.record_table, d.record_id, d.id""",
         "title": "Find a person, body or place by any spelling",
         "description": "Searches every name: canonical, as spelled in the source, "
         "transliterations, former names, native script.",
-        "sql": """select 'actor' as record_kind, a.id, a.name as canonical_name,
-  an.name as matched_name,
-  an.name_type, an.note
+        "sql": """select 'actor' as record_kind, a.name as canonical_name,
+  an.name as matched_name, an.name_type, an.note, 'actors' as record_table, a.id as record_id
 from actor_names an join actors a on a.id = an.actor_id
 where an.name like '%' || :name || '%'
 union all
-select 'place', p.id, p.name, pn.name, pn.name_type, pn.note
+select 'place', p.name, pn.name, pn.name_type, pn.note, 'places', p.id
 from place_names pn join places p on p.id = pn.place_id
 where pn.name like '%' || :name || '%'
 order by record_kind, canonical_name, matched_name""",
@@ -242,8 +248,9 @@ order by record_kind, canonical_name, matched_name""",
         "title": "Search the article text",
         "description": "Full-text search (porter stemming) over every sentence, with the "
         "matching words highlighted.",
-        "sql": """select s.id, s.number,
-  snippet(sentences_fts, -1, '[', ']', '…', 16) as snippet, s.uncited_reason
+        "sql": """select s.number,
+  snippet(sentences_fts, -1, '[', ']', '…', 16) as snippet, s.uncited_reason,
+  s.id as sentence_id
 from sentences_fts join sentences s on s.rowid = sentences_fts.rowid
 where sentences_fts """
         + _MATCH

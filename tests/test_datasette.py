@@ -16,7 +16,7 @@ async def test_actor_row_json(datasette):
 async def test_canned_query_json(datasette):
     response = await datasette.client.get("/article/names.json?name=Tokayev&_shape=objects")
     assert response.status_code == 200
-    assert "qasym-zhomart-toqaev" in {row["id"] for row in response.json()["rows"]}
+    assert "qasym-zhomart-toqaev" in {row["record_id"] for row in response.json()["rows"]}
 
 
 async def test_figures_csv_download(datasette):

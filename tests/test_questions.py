@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from article_dataset.queries import QUERIES
 
 
@@ -101,7 +103,7 @@ def test_alias_search_finds_canonical_records(db):
         "Nur-Sultan": "astana",
     }
     for name, record_id in expected.items():
-        ids = {row["id"] for row in db.execute(sql, {"name": name})}
+        ids = {row["record_id"] for row in db.execute(sql, {"name": name})}
         assert record_id in ids, name
 
 
@@ -111,6 +113,18 @@ def test_actor_dossier_accepts_another_spelling(db):
     assert {"statement", "event", "evidence"} <= kinds
     texts = " ".join(row["record"] for row in rows)
     assert "barbaric medieval happenings" in texts
+
+
+def test_actor_dossier_accepts_part_of_a_spelling_and_names_whose_rows(db):
+    """The article spells him Kuramashin and Kuramushin; Kuramshin is part of a
+    transliteration. A part of a name finds every actor it names, each row saying whose."""
+    sql = QUERIES["actor"]["sql"]
+    rows = db.execute(sql, {"actor": "Kuramshin"}).fetchall()
+    assert {row["actor_id"] for row in rows} == {"vadim-kuramashin"}
+    assert "event" in {row["record_kind"] for row in rows}
+    both = {row["actor_id"] for row in db.execute(sql, {"actor": "kuramashin"})}
+    assert both == {"vadim-kuramashin", "kuramashin-assailants"}
+    assert db.execute(sql, {"actor": ""}).fetchall() == []
 
 
 def test_contested_numbers_name_who_gives_them(db):
@@ -131,3 +145,19 @@ async def test_every_canned_query_answers_through_datasette(datasette):
         response = await datasette.client.get(f"/article/{name}.json?{params}")
         assert response.status_code == 200, (name, response.text[:300])
         assert response.json()["rows"], name
+
+
+async def test_every_canned_query_that_returns_records_links_them(datasette):
+    """Each id column of a query's answer (record_id, event_id, sentence_id, ...) links every
+    cell to its record's page."""
+    params = (
+        "actor=timur-danebaev&words=&name=a&q=torture&record_table=actors&record_id=timur-danebaev"
+    )
+    cell = re.compile(r'<td class="col-(\w+_id)">(.*?)</td>', re.S)
+    for name in QUERIES:
+        html = (await datasette.client.get(f"/article/{name}?{params}")).text
+        cells = [(column, value.strip()) for column, value in cell.findall(html)]
+        assert cells, name  # every canned query names its records by id
+        for column, value in cells:
+            if value and value != "&nbsp;":
+                assert value.startswith('<a class="record" href="/article/'), (name, column, value)
