@@ -57,8 +57,10 @@ metadata: $(STAMP)
 docs: article.db
 	$(PY) -m article_dataset docs README.md article.db
 
-export: article.db
-	$(PY) -m article_dataset export article.db exports
+# Exported links start with BASE_URL: where the dataset is served (make serve's, by default).
+BASE_URL ?= http://127.0.0.1:8001
+export: $(STAMP) article.db
+	$(PY) -m article_dataset export article.db exports --base-url $(BASE_URL)
 
 load: $(STAMP) $(RUN_STAMP)
 	$(PY) -m bench.load --clients 50 --seconds 60 --hostile 10 --out bench/load-results.md

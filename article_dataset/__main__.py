@@ -2,7 +2,9 @@
 
 python -m article_dataset metadata                 metadata.yml, to standard output
 python -m article_dataset docs README.md DB        README's examples and schema, in place
-python -m article_dataset export DB FOLDER         CSV files and datapackage.json
+python -m article_dataset export DB FOLDER [--base-url URL]
+                                                   CSV files, FtM entities, Web Annotations and
+                                                   datapackage.json; links start with URL
 python -m article_dataset serve DB [--host --port] Datasette, read-only and immutable
 """
 
@@ -13,7 +15,7 @@ import sys
 from pathlib import Path
 
 from .docs import render_readme
-from .exports import export
+from .exports import DEFAULT_BASE_URL, export, site_base
 from .metadata import metadata_yaml
 from .site.serving import serve
 
@@ -28,6 +30,7 @@ def main(argv: list[str]) -> int:
     exporting = commands.add_parser("export")
     exporting.add_argument("db", type=Path)
     exporting.add_argument("folder", type=Path)
+    exporting.add_argument("--base-url", default=DEFAULT_BASE_URL, help="where the site is served")
     serving = commands.add_parser("serve")
     serving.add_argument("db", type=Path)
     serving.add_argument("--host", default="127.0.0.1")
@@ -40,7 +43,11 @@ def main(argv: list[str]) -> int:
         text = render_readme(args.readme.read_text(encoding="utf-8"), args.db)
         args.readme.write_text(text, encoding="utf-8")
     elif args.command == "export":
-        print(export(args.db, args.folder))
+        try:
+            base_url = site_base(args.base_url)
+        except ValueError as error:
+            parser.error(str(error))
+        print(export(args.db, args.folder, base_url=base_url))
     elif args.command == "serve":
         serve(args.db, args.host, args.port)
     return 0

@@ -1,10 +1,14 @@
-"""CSV files and a Frictionless Data Package (v2) describing them, from article.db."""
+"""CSV files and a Frictionless Data Package (v2) describing them, from article.db; the
+package also lists the exports that are not tables (file resources, with their size and
+SHA-256, which frictionless checks)."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import sqlite3
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..metadata import SITE
@@ -14,6 +18,7 @@ from ..tables import ALL_TABLES
 FIELD_TYPES = {str: "string", int: "integer", float: "number", Number: "number", bool: "boolean"}
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 EXPORTED = [table for table in ALL_TABLES if not table.name.startswith("_")]
+PACKAGE_NAME = "kazakhstan-torture-articles"
 
 
 def field_descriptor(table: Table, column) -> dict:
@@ -54,10 +59,28 @@ def table_schema(table: Table) -> dict:
     return schema
 
 
-def datapackage() -> dict:
+def file_resource(
+    path: Path, name: str, file_format: str, mediatype: str, description: str
+) -> dict:
+    """A resource that is not a table: a file described by its format, size and hash."""
+    content = path.read_bytes()
+    return {
+        "name": name,
+        "path": path.name,
+        "format": file_format,
+        "mediatype": mediatype,
+        "encoding": "utf-8",
+        "bytes": len(content),
+        "hash": f"sha256:{hashlib.sha256(content).hexdigest()}",
+        "description": description,
+    }
+
+
+def datapackage(files: Sequence[dict] = ()) -> dict:
+    """The descriptor: every public table, then the given file resources."""
     return {
         "$schema": PROFILE,
-        "name": "kazakhstan-torture-articles",
+        "name": PACKAGE_NAME,
         "title": SITE["title"],
         "description": SITE["description"],
         "licenses": [{"name": "CC-BY-4.0", "path": SITE["license_url"], "title": SITE["license"]}],
@@ -73,12 +96,14 @@ def datapackage() -> dict:
                 "schema": table_schema(table),
             }
             for table in EXPORTED
-        ],
+        ]
+        + list(files),
     }
 
 
-def export(db_path: Path, out_dir: Path) -> Path:
-    """Write one CSV per public table and datapackage.json; returns the descriptor's path."""
+def export(db_path: Path, out_dir: Path, files: Sequence[dict] = ()) -> Path:
+    """Write one CSV per public table and datapackage.json, which lists the tables and the
+    given file resources (already in out_dir); returns the descriptor's path."""
     out_dir.mkdir(parents=True, exist_ok=True)
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     try:
@@ -95,6 +120,6 @@ def export(db_path: Path, out_dir: Path) -> Path:
         connection.close()
     descriptor = out_dir / "datapackage.json"
     descriptor.write_text(
-        json.dumps(datapackage(), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        json.dumps(datapackage(files), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return descriptor
