@@ -205,7 +205,9 @@ order by s.article_id, s.number, ev.char_start""",
         "participants, ...) with the sentence and words that state it, who asserts it, and "
         "whether the build or a curator found the sentence. Give the record's table and id.",
         "sql": f"""select c.field, c.value, c.quote, s.text as sentence,
-  coalesce(a.name, {_ARTICLE_OR_CURATORS.format(c="c")}) as asserted_by, c.assertion,
+  case when c.linked_by != 'waived'
+    then coalesce(a.name, {_ARTICLE_OR_CURATORS.format(c="c")}) end as asserted_by,
+  c.assertion,
   c.linked_by, c.note,
   c.sentence_id, c.value_table, c.record_table, c.record_id, c.id as claim_id
 from claims c

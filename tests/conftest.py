@@ -55,6 +55,20 @@ def public_serve():
     return public_serve_command
 
 
+def build_edited(folder: Path, *edits: tuple[str, str, str]) -> Path:
+    """article.db built in `folder` from a copy of data/ with each edit (path under data/,
+    text, its replacement) made once: the text must be there."""
+    data = folder / "data"
+    shutil.copytree(DATA, data)
+    for path, old, new in edits:
+        text = (data / path).read_text(encoding="utf-8")
+        assert old in text, (path, old)
+        (data / path).write_text(text.replace(old, new, 1), encoding="utf-8")
+    db = folder / "article.db"
+    build(db, data)
+    return db
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A private copy of data/ that a test may break."""

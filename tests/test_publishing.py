@@ -77,14 +77,37 @@ async def test_stock_datasette_with_metadata_yml_gives_the_same_pages(db_path, p
     )
     # The plugin's own additions are not metadata: its menu link to the search page, links on
     # cells that name records, and the links of a record's page to its provenance.
-    menu_link = re.compile(r'\s*<li><a href="/article/search">Search everything</a></li>')
+    menu_link = re.compile(
+        r'\s*<li><a href="/article/search">Search everything</a></li>'
+        r'\s*<li><a href="/-/timeline">Timeline</a></li>'
+    )
     record_link = re.compile(r'<a class="record" href="[^"]*">(.*?)</a>')
     record_links = re.compile(r' <span class="record-links">.*?</span>')
+    # A record's label before its id (cells.link), and a curated record's sections (row.html).
+    labelled_link = re.compile(
+        r'<a class="record" href="[^"]*">[^<]*? <span class="record-id">\(([^<]*)\)</span></a>'
+    )
+    record_page = re.compile(
+        r'<link rel="stylesheet" href="[^"]*/site\.css">\n'
+        r'<link rel="stylesheet" href="[^"]*/record\.css">\n'
+        r'|<div class="reading-room record-page">.*?</div><!-- /record-page -->\n'
+        r'|<p class="read-in-article">.*?</p>\n',
+        re.S,
+    )
+    # The reading room's entrances, and the tables' descriptions on the database page.
+    reading_room = re.compile(
+        r'\s*<link rel="stylesheet"[^>]*site\.css">\s*<nav class="reading-room-links.*?</nav>', re.S
+    )
+    table_description = re.compile(r'\s*<p class="table-description">.*?</p>', re.S)
     with_plugin = {}
     for path in paths:
         html = page(await plain.client.get(path))
         assert menu_link.search(html), path
-        html = record_links.sub("", record_link.sub(r"\1", menu_link.sub("", html)))
+        html = record_page.sub("", html)
+        html = record_links.sub(
+            "", record_link.sub(r"\1", labelled_link.sub(r"\1", menu_link.sub("", html)))
+        )
+        html = table_description.sub("", reading_room.sub("", html))
         with_plugin[path] = html
     plugin = pm.get_plugin("article_dataset")
     assert plugin is not None

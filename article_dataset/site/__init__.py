@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from datasette import hookimpl
 from datasette.utils import tilde_encode
-from markupsafe import Markup
 
 from . import citing, reading, records, timeline
-from .cells import linked_record, record_links
+from .cells import labelled_link, link, linked_record, record_links
 from .embedded import embedded, record_linking
 
 # Enough to map the whole file of a corpus of ~10 000 articles; address space, not memory.
@@ -51,6 +50,9 @@ def render_cell(row, value, column, table, database, datasette):
     # a "search" hit's title, an id column) becomes a link to the record's page. Both parts of
     # the path are tilde-encoded and Markup.format escapes the text, so a query's values cannot
     # inject markup or leave the database's pages.
+    # On row and table pages (table set) the link shows the record's label with its id, looked
+    # up once per record (cells.record_label). Query results (table None) may have 1 000 rows
+    # of ids from anywhere: there the id alone, at no cost.
     if value is None:
         return None
     linking = record_linking(datasette, database)
@@ -62,7 +64,9 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     record_table, record_id = linked
     url = datasette.urls.row(database, str(record_table), tilde_encode(str(record_id)))
-    return Markup('<a class="record" href="{}">{}</a>').format(url, value)
+    if table is None:
+        return link(url, value, None)
+    return labelled_link(datasette, database, str(record_table), record_id, url)
 
 
 @hookimpl
@@ -75,13 +79,16 @@ def menu_links(datasette, actor, request):
         and "search"
         in ((embedded(db.path, db.is_mutable) or {}).get("database") or {}).get("queries", {})
     ]
-    return [
+    links = [
         {
             "href": datasette.urls.database(name) + "/search",
             "label": "Search everything" + (f" in {name}" if len(searchable) > 1 else ""),
         }
         for name in searchable
     ]
+    if searchable:  # served databases made by the build: the reading room has a timeline
+        links.append({"href": datasette.urls.path("/-/timeline"), "label": "Timeline"})
+    return links
 
 
 @hookimpl

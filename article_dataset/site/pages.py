@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datasette.utils import tilde_encode
 from datasette.utils.asgi import NotFound, Response
 
 from .embedded import record_linking
@@ -19,3 +20,10 @@ def article_database(datasette) -> str:
 
 async def render_page(datasette, request, template: str, context: dict) -> Response:
     return Response.html(await datasette.render_template(template, context, request=request))
+
+
+def read_url(datasette, article_id: str, anchor: str | None = None) -> str:
+    """The annotated article's address: #s<number> for a sentence, #q-<start>-<end> for an
+    evidence span (offsets in articles.text)."""
+    path = str(datasette.urls.path(f"-/read/{tilde_encode(str(article_id))}"))
+    return f"{path}#{anchor}" if anchor else path
