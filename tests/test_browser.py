@@ -7,10 +7,12 @@ Each step leaves a screenshot in test-artifacts/.
 from __future__ import annotations
 
 import re
+from urllib.parse import quote
 
 import pytest
 
-from tests.browser_support import ROOT, shot
+from tests.browser_support import shot
+from tests.conftest import DATA, build_edited
 from tests.server import free_port, running
 
 
@@ -176,26 +178,25 @@ HOSTILE = '<script>window.__xss = 1</script><img src="x" onerror="window.__xss =
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory, public_serve):
     """The make-serve command on a database whose records hold markup in their text."""
-    import shutil
-
-    from article_dataset import build
-
-    folder = tmp_path_factory.mktemp("hostile")
-    data = folder / "data"
-    shutil.copytree(ROOT / "data", data)
-    actors = data / "registry" / "actors.yml"
-    text = actors.read_text(encoding="utf-8")
-    marker = "- id: timur-danebaev\n"
-    record = text[text.index(marker) :]
+    actors = (DATA / "registry" / "actors.yml").read_text(encoding="utf-8")
+    record = actors[actors.index("- id: timur-danebaev\n") :]
     description = record[record.index("  description: ") :].split("\n", 1)[0]
-    # Markup in a description, and in the reason a value is waived (shown with the claims).
-    hostile = (
-        f"  description: '{HOSTILE} (hostile test text)'\n"
-        f"  claims: {{name: {{waived: '{HOSTILE} (hostile waiver)'}}}}"
+    db = build_edited(
+        tmp_path_factory.mktemp("hostile"),
+        # Markup in a description, and in the reason a value is waived (shown with the claims).
+        (
+            "registry/actors.yml",
+            description,
+            f"  description: '{HOSTILE} (hostile test text)'\n"
+            f"  claims: {{name: {{waived: '{HOSTILE} (hostile waiver)'}}}}",
+        ),
+        # And in an event's title, which the reading room's pages show everywhere.
+        (
+            "articles/torture-video-kazakhstan/events.yml",
+            "  title: Prisoner beaten with a baton in the Atbasar jail video\n",
+            f"  title: '{HOSTILE} (hostile title)'\n",
+        ),
     )
-    actors.write_text(text.replace(description, hostile, 1), encoding="utf-8")
-    db = folder / "article.db"
-    build(db, data)
     port = free_port()
     with running(public_serve(db, port), port) as base:
         yield base
@@ -223,14 +224,27 @@ def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_serv
                 "/article/provenance?record_table=actors&record_id=timur-danebaev",
                 [script, "(hostile waiver)"],
             ),
+            # The reading room: the annotated article, a record page with its citation, the
+            # timeline, and markup in their query parameters.
+            ("/-/read/torture-video-kazakhstan", [script, "(hostile title)"]),
+            ("/article/events/danebaev-beaten-in-atbasar-video", [script, "(hostile title)"]),
+            ("/-/timeline", []),  # in its marks' tooltips: below
+            (f"/-/read/torture-video-kazakhstan?q={quote(HOSTILE)}", [HOSTILE]),
+            (f"/-/timeline?article={quote(HOSTILE)}", []),
         ):
             page.goto(path)
-            expect(page.get_by_text(shown[-1]).first).to_be_visible()
+            if shown:
+                expect(page.get_by_text(shown[-1]).first).to_be_visible()
             assert page.evaluate("window.__xss") is None, path
+            scripts = "[...document.scripts].some((s) => s.textContent.includes('__xss'))"
+            assert page.evaluate(scripts) is False, path
             body = page.inner_text("body")
-            for text in ['onerror="window.__xss = 2">', *shown]:
+            for text in ['onerror="window.__xss = 2">', *shown] if shown else ():
                 assert text in body, (path, text)
-            assert page.locator("img[onerror]").count() == 0
+            assert page.locator("img[onerror], [onerror]").count() == 0, path
+        page.goto("/-/timeline")
+        tooltip = page.locator("svg title").filter(has_text="(hostile title)").first
+        assert tooltip.text_content().startswith(script)
         shot(page, "12-hostile-text-inert.png")
     finally:
         context.close()
