@@ -33,8 +33,11 @@ build: article.db
 article.db: $(RUN_STAMP) $(INPUTS)
 	$(RUN_PY) build.py --db $@
 
+# Where the site is published: the URL its citations and exports give (not the request's Host).
+SITE_URL ?= http://$(HOST):$(PORT)
+
 serve: article.db
-	$(RUN_PY) -m article_dataset serve article.db --host $(HOST) --port $(PORT)
+	ARTICLE_DATASET_SITE_URL=$(SITE_URL) $(RUN_PY) -m article_dataset serve article.db --host $(HOST) --port $(PORT)
 
 # The serving tests start the server from the serving environment, as make serve does.
 test: $(STAMP) $(RUN_STAMP)
@@ -57,10 +60,8 @@ metadata: $(STAMP)
 docs: article.db
 	$(PY) -m article_dataset docs README.md article.db
 
-# Exported links start with BASE_URL: where the dataset is served (make serve's, by default).
-BASE_URL ?= http://127.0.0.1:8001
 export: $(STAMP) article.db
-	$(PY) -m article_dataset export article.db exports --base-url $(BASE_URL)
+	$(PY) -m article_dataset export article.db exports --base-url $(SITE_URL)
 
 load: $(STAMP) $(RUN_STAMP)
 	$(PY) -m bench.load --clients 50 --seconds 60 --hostile 10 --out bench/load-results.md

@@ -102,7 +102,7 @@ order by e.date_sort is null, e.date_sort, e.date_end is null, e.date_end, e.id"
         "description": "Statements, events with role, cases, charges, penalties and evidence "
         "for one actor. Type an id, a name, another spelling or part of one (Tokayev, "
         "Kuramshin): every actor with a name containing it is included, each row naming its "
-        "actor in actor_id.",
+        "actor in actor_id. As in SQL's LIKE, % and _ stand for any characters.",
         "sql": _WHO
         + """
 select 'event' as record_kind, ea.role, e.title as record, e.date, ea.actor_id,
@@ -145,13 +145,15 @@ order by sen.article_id, sen.number, s.id""",
         "description": "Each case with its charges and penalties: prison terms, suspended "
         "sentences, compensation, dismissals.",
         "sql": """select c.title as case_title, c.kind as case_kind, c.status, c.court,
-  'charge' as item, ch.charge as detail, a.name as who, ch.outcome,
+  'charge' as item, ch.charge as detail, a.name as who, ch.outcome, null as assertion,
   null as term_months, null as amount, null as currency, null as amount_qualifier,
-  null as date, c.id as case_id
+  null as date, ch.defendant_id as actor_id, c.id as case_id,
+  'charges' as record_table, ch.id as record_id
 from cases c join charges ch on ch.case_id = c.id join actors a on a.id = ch.defendant_id
 union all
-select c.title, c.kind, c.status, c.court, 'penalty', pe.kind, a.name, pe.assertion,
-  pe.term_months, pe.amount, pe.currency, pe.amount_qualifier, pe.date, c.id
+select c.title, c.kind, c.status, c.court, 'penalty', pe.kind, a.name, null, pe.assertion,
+  pe.term_months, pe.amount, pe.currency, pe.amount_qualifier, pe.date, pe.actor_id, c.id,
+  'penalties', pe.id
 from cases c join penalties pe on pe.case_id = c.id join actors a on a.id = pe.actor_id
 order by case_id, item, detail""",
     },
@@ -235,7 +237,8 @@ order by d.record_table, d.record_id, d.id""",
     "names": {
         "title": "Find a person, body or place by any spelling",
         "description": "Searches every name: canonical, as spelled in the source, "
-        "transliterations, former names, native script.",
+        "transliterations, former names, native script: every name containing the words "
+        "(as in SQL's LIKE, % and _ stand for any characters).",
         "sql": """select 'actor' as record_kind, a.name as canonical_name,
   an.name as matched_name, an.name_type, an.note, 'actors' as record_table, a.id as record_id
 from actor_names an join actors a on a.id = an.actor_id

@@ -69,6 +69,19 @@ def build_edited(folder: Path, *edits: tuple[str, str, str]) -> Path:
     return db
 
 
+def label_of(db, table: str, record_id: str) -> str:
+    """The label readers see: a statement's speaker by name (its stored title has the id)."""
+    if table == "statements":
+        speaker, text = db.execute(
+            "select a.name, s.text from statements s left join actors a on a.id = s.actor_id "
+            "where s.id = ?",
+            [record_id],
+        ).fetchone()
+        return f"{speaker or 'the article'}: {text}"
+    column = metadata()["databases"]["article"]["tables"][table]["label_column"]
+    return db.execute(f"select [{column}] from [{table}] where id = ?", [record_id]).fetchone()[0]
+
+
 @pytest.fixture
 def data_copy(tmp_path) -> Path:
     """A private copy of data/ that a test may break."""

@@ -22,8 +22,8 @@ from followthemoney.util import make_entity_id
 from article_dataset.exports import ANNOTATIONS_FILE, ENTITIES_FILE, export
 from article_dataset.exports.datapackage import PACKAGE_NAME
 from article_dataset.exports.ftm import NAME_PROPERTIES, PUBLIC_BODIES, checked, ftm_dates
-from article_dataset.schema import TABLES
 
+from .conftest import label_of
 from .server import ROOT, skip_or_fail
 
 BASE = "https://data.example.org/kz"
@@ -176,7 +176,8 @@ def test_event_dates_never_claim_more_than_the_record(by_id, db):
         ("2022-01/..", {"startDate": ["2022-01"]}),
         ("{2022-10-10,2022-11-12}", {"date": ["2022-10-10", "2022-11-12"]}),
         ("[2022-10-10,2022-11-12]", {"date": ["2022-10-10", "2022-11-12"]}),
-        ("[..2022-01]", {"date": ["2022-01"]}),
+        ("[..2022-01]", {}),  # on or before: no one date
+        ("{2020..2022,2023-05}", {"date": ["2023-05"]}),
         ("201X", {}),
         ("2023-21", {}),
         (None, {}),
@@ -334,17 +335,12 @@ def test_one_annotation_per_evidence_row_with_its_quote_and_offsets(collection, 
 
 async def test_targets_and_bodies_link_to_the_dataset(collection, db, datasette):
     (article_id, source_url) = db.execute("select id, source_url from articles").fetchone()
-    labels = {}
-    for table in {item["body"]["id"].split("/")[-2] for item in collection["first"]["items"]}:
-        label = TABLES[table].label
-        for record_id, value in db.execute(f"select id, [{label}] from [{table}]"):
-            labels[table, record_id] = value
     for item in collection["first"]["items"]:
         source = item["target"]["source"]
-        assert source == {"id": f"{BASE}/article/articles/{article_id}", "type": "Text",
-                          "via": source_url}  # fmt: skip
+        assert source == {"id": f"{BASE}/-/text/{article_id}.txt", "type": "Text",
+                          "format": "text/plain", "via": source_url}  # fmt: skip
         *_, table, encoded = urlsplit(item["body"]["id"]).path.split("/")
-        assert item["body"]["label"] == labels[table, tilde_decode(encoded)]
+        assert item["body"]["label"] == label_of(db, table, tilde_decode(encoded))
     paths = {urlsplit(item["body"]["id"]).path for item in collection["first"]["items"]}
     paths |= {urlsplit(item["id"]).path for item in collection["first"]["items"][::10]}
     paths.add(urlsplit(collection["first"]["items"][0]["target"]["source"]["id"]).path)
@@ -352,6 +348,19 @@ async def test_targets_and_bodies_link_to_the_dataset(collection, db, datasette)
     for path in sorted(paths):
         response = await datasette.client.get(path)
         assert response.status_code == 200, path
+    # The target is the very text the positions count in.
+    served = await datasette.client.get(f"/-/text/{article_id}.txt")
+    assert served.headers["content-type"].startswith("text/plain")
+    text = db.execute("select text from articles").fetchone()[0]
+    assert served.text == text
+    for item in collection["first"]["items"][:20]:
+        position = next(
+            s for s in item["target"]["selector"] if s["type"] == "TextPositionSelector"
+        )
+        assert (
+            served.text[position["start"] : position["end"]]
+            == item["target"]["selector"][0]["exact"]
+        )
 
 
 # The Data Package and the command line

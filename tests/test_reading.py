@@ -7,8 +7,11 @@ What a reader sees is checked in headless chromium against a plain `datasette se
 from __future__ import annotations
 
 import re
+import sqlite3
 
 import pytest
+from datasette.app import Datasette
+from datasette.utils import tilde_encode
 
 from tests.browser_support import ARTIFACTS, shot
 from tests.html_support import CONTRAST
@@ -75,6 +78,35 @@ async def test_search_words_are_shown_as_text(datasette):
     assert "&lt;script&gt;window.__xss = 1&lt;/script&gt;" in response.text
 
 
+async def test_every_place_in_the_article_links_to_it_in_the_annotated_article(datasette, db):
+    """A paragraph's, a sentence's, a quote's and a stated value's pages link to their place."""
+    evidence = db.execute("select id, char_start, char_end from evidence limit 1").fetchone()
+    claim = db.execute(
+        "select c.id, s.number from claims c join sentences s on s.id = c.sentence_id limit 1"
+    ).fetchone()
+    paragraph = db.execute("select id, number from paragraphs where number = 3").fetchone()
+    for table, row_id, anchor in (
+        ("evidence", evidence["id"], f"q-{evidence['char_start']}-{evidence['char_end']}"),
+        ("claims", claim["id"], f"s{claim['number']}"),
+        ("paragraphs", paragraph["id"], "p3"),
+        ("articles", ARTICLE_ID, None),
+    ):
+        html = (await datasette.client.get(f"/article/{table}/{tilde_encode(row_id)}")).text
+        expected = f"{READ}#{anchor}" if anchor else READ
+        assert f'<p class="read-in-article"><a href="{expected}">' in html, table
+
+
+async def test_another_database_served_beside_it_keeps_its_own_pages(db_path, tmp_path):
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as connection:
+        connection.execute("create table sentences (id text primary key, words text)")
+        connection.execute("insert into sentences values ('a', 'not an article')")
+    served = Datasette([str(db_path), str(other)])
+    response = await served.client.get("/other/sentences/a")
+    assert response.status_code == 200
+    assert "read-in-article" not in response.text and "not an article" in response.text
+
+
 def test_every_sentence_is_shown_in_order_and_uncited_ones_say_why(page, db):
     page.goto(READ)
     shown = page.evaluate(SENTENCES)
@@ -112,7 +144,18 @@ def test_one_highlight_per_evidence_span_listing_every_record_it_backs(page, db)
     assert set(listed) == set(spans)
     for anchor, span in spans.items():
         expected = sorted(f"/article/{table}/{record_id}" for table, record_id in span["records"])
-        assert listed[anchor] == expected, anchor
+        records = [href for href in listed[anchor] if not href.startswith("#")]
+        assert records == expected, anchor
+    # Every span is reached from the text: its own highlight links to it, or (a quote wholly
+    # covered by smaller ones) the entry of a quote inside it does.
+    targets = set(page.evaluate("[...document.querySelectorAll('a.hl')].map((a) => a.hash)"))
+    reached = set(targets)
+    for anchor in targets:
+        reached |= set(
+            page.locator(f"{anchor} a.within").evaluate_all("(l) => l.map((a) => a.hash)")
+        )
+    assert {a.removeprefix("#") for a in reached} == set(spans)
+    assert len(targets) < len(spans)  # some are only reached through a smaller quote
 
 
 def test_contested_passages_stand_out_and_say_who_asserts_them(page, db):
@@ -200,7 +243,11 @@ def test_readable_on_a_phone_and_a_desktop_by_keyboard_with_enough_contrast(brow
                 break
         else:
             raise AssertionError("Tab never reached a highlight")
-        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        focus = """(() => {
+          const style = getComputedStyle(document.activeElement);
+          return [style.outlineStyle, style.outlineWidth, style.outlineColor];
+        })()"""
+        assert page.evaluate(focus) == ["solid", "3px", "rgb(29, 95, 214)"]  # site.css --focus
         for selector in (
             ".paragraph p",
             "a.hl.depth-1",

@@ -24,7 +24,7 @@ from article_dataset.tables.evidence import RECORD_TABLES
 from tests.browser_support import shot
 from tests.html_support import CONTRAST, Node, Tree
 
-from .conftest import ARTICLE_ID, build_edited
+from .conftest import ARTICLE_ID, build_edited, label_of
 
 EVENT = "danebaev-beaten-in-atbasar-video"
 
@@ -57,11 +57,6 @@ CSL_ITEM_PROPERTIES = frozenset(
     publisher-place references reviewed-title scale section source status title title-short
     URL version volume year-suffix""".split()  # noqa: SIM905
 )
-
-
-def label_of(db, table: str, record_id: str) -> str:
-    column = metadata()["databases"]["article"]["tables"][table]["label_column"]
-    return db.execute(f"select [{column}] from [{table}] where id = ?", [record_id]).fetchone()[0]
 
 
 def version_of(db) -> str:
@@ -178,7 +173,9 @@ async def test_a_disputed_event_shows_who_disputes_it_and_a_statement_what_it_di
     for item, dispute in zip(disputed_by, expected, strict=True):
         other = item.one("a", "record")
         assert other.attrs["href"] == f"/article/{dispute['by_table']}/{dispute['by_id']}"
-        assert other.text() == f"{dispute['title']} ({dispute['by_id']})"
+        assert (
+            other.text() == f"{label_of(db, 'statements', dispute['by_id'])} ({dispute['by_id']})"
+        )
         assert item.one("strong", "dispute-relation").text() == dispute["relation"]
         assert item.one("a", "dispute-link").attrs["href"] == f"/article/disputes/{dispute['id']}"
 
@@ -254,7 +251,7 @@ async def test_a_record_page_cites_the_record_with_its_sentences_and_version(dat
     version = version_of(db)
     assert cite.one("code", "cite-version").text() == version
     title = db.execute("select title from events where id = ?", [EVENT]).fetchone()[0]
-    url = f"http://localhost/article/events/{EVENT}"
+    url = f"http://127.0.0.1:8001/article/events/{EVENT}"  # the site's address, by default
     sentences = db.execute(
         """select distinct s.number, s.text from evidence e join sentences s on s.id = e.sentence_id
         where e.record_table = 'events' and e.record_id = ? order by s.number""",
@@ -287,16 +284,26 @@ async def test_a_record_page_cites_the_record_with_its_sentences_and_version(dat
 
 
 async def test_two_readers_of_the_same_build_get_the_same_citation(datasette, db_path):
-    """No date, no time: the same record cited on two servers of one build, byte for byte."""
+    """No date, no time, not the address a request came in on: the same record cited on two
+    servers of one build, by readers who reach it under different host names, byte for byte."""
     other = Datasette([str(db_path)], metadata=metadata())
     path = "/article/actors/timur-danebaev"
     blocks = [
         re.search(
-            r'<section class="cite-this".*?</section>', (await ds.client.get(path)).text, re.S
+            r'<section class="cite-this".*?</section>',
+            (await ds.client.get(path, headers={"host": host})).text,
+            re.S,
         ).group()
-        for ds in (datasette, other, datasette)
+        for ds, host in ((datasette, "localhost"), (other, "evil.example"), (datasette, "x:9"))
     ]
     assert blocks[0] == blocks[1] == blocks[2]
+    assert "evil.example" not in blocks[1] and "http://127.0.0.1:8001/article/actors/" in blocks[1]
+
+
+async def test_citations_give_the_site_url_it_is_published_at(datasette, monkeypatch):
+    monkeypatch.setenv("ARTICLE_DATASET_SITE_URL", "https://kazakhstan.example.org/")
+    response = await datasette.client.get(f"/-/cite/events/{EVENT}.json")
+    assert response.json()["URL"] == f"https://kazakhstan.example.org/article/events/{EVENT}"
 
 
 @pytest.mark.parametrize(
@@ -325,7 +332,7 @@ async def test_the_annotated_article_is_citable_as_the_read_page(datasette, db):
     assert response.status_code == 200
     csl = response.json()
     assert csl["title"] == article["title"]
-    assert csl["URL"] == f"http://localhost/-/read/{ARTICLE_ID}"
+    assert csl["URL"] == f"http://127.0.0.1:8001/-/read/{ARTICLE_ID}"
     assert csl["original-publisher"] == article["publisher"]
     assert csl["type"] == "dataset" and set(csl) <= CSL_ITEM_PROPERTIES
     assert article["source_url"] in csl["note"]

@@ -20,6 +20,7 @@ from article_dataset.metadata import metadata
 from article_dataset.site import timeline
 from article_dataset.site.timeline_svg import LABEL_WIDTH
 from tests.browser_support import shot
+from tests.conftest import label_of
 
 TIMELINE = "/-/timeline"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -94,7 +95,7 @@ async def test_one_mark_per_dated_event_and_statement(page_html, db):
     assert {(mark["table"], mark["id"]) for mark in drawn} == set(dated)
     for mark in drawn:  # the tooltip: the title and the article's words for the date
         row = dated[(mark["table"], mark["id"])]
-        assert mark["title"].startswith(row["title"] + "\n")
+        assert mark["title"].startswith(label_of(db, mark["table"], mark["id"]) + "\n")
         assert f"“{row['date_text']}”" in mark["title"] and row["date"] in mark["title"]
 
 

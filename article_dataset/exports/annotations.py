@@ -7,15 +7,17 @@ The file (annotations.jsonld) is an AnnotationCollection with its one Annotation
   the body is the record the passage is about; the model's "identifying" is assigning "an
   identity to the Target or identify what is being depicted or described in the Target".
   ("linking", a related resource, says less: the evidence is what backs the record.)
-- `target`: a SpecificResource whose `source` is the article text's page on the dataset's
-  site, with the original article (articles.source_url) as its `via` (the resource it was
-  derived from: the offsets count in the cleaned text, not in that page); two selectors, the
+- `target`: a SpecificResource whose `source` is the article's text as plain UTF-8 on the
+  dataset's site (/-/text/<id>.txt, exactly articles.text, in which the positions count),
+  with the original article (articles.source_url) as its `via` (the resource it was derived
+  from: the offsets count in the cleaned text, not in that page); two selectors, the
   model's alternatives for one span: a TextQuoteSelector (`exact` the quote, `prefix` and
   `suffix` up to CONTEXT code points of the text around it, left out at the text's ends) and
   a TextPositionSelector (`start`, `end`: evidence.char_start and char_end, code points of
   articles.text);
-- `body`: the record's page (type Dataset, format text/html) and the record's label (its
-  label column, as on the site) as `label` (rdfs:label in the context);
+- `body`: the record's page (type Dataset, format text/html) and the record's label as the
+  site shows it (site.pages.label_sql: a statement's speaker by name) as `label`
+  (rdfs:label in the context);
 - `rights`: the license of the curated records (the article's text stays its publisher's).
 Each annotation repeats the @context, so that it stays valid when taken out of the page.
 """
@@ -28,8 +30,9 @@ from pathlib import Path
 
 from ..metadata import DATABASE, SITE
 from ..schema import TABLES
+from ..site.pages import label_sql
 from ..tables.evidence import RECORD_TABLES
-from .links import row_url
+from .links import row_url, text_url
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 CONTEXT = 32  # code points of prefix and suffix
@@ -40,7 +43,8 @@ def record_labels(connection: sqlite3.Connection) -> dict[tuple[str, str], str]:
     labels = {}
     for table in RECORD_TABLES:
         label = TABLES[table].label or "id"
-        for record_id, value in connection.execute(f"select id, [{label}] from [{table}]"):
+        shown = label_sql(table, label)  # what the site shows: a statement's speaker by name
+        for record_id, value in connection.execute(f"select id, {shown} from [{table}]"):
             labels[table, record_id] = value
     return labels
 
@@ -52,7 +56,7 @@ def annotation(row: sqlite3.Row, text: str, source_url: str | None, base: str, l
         quote["prefix"] = text[max(0, start - CONTEXT) : start]
     if end < len(text):
         quote["suffix"] = text[end : end + CONTEXT]
-    source = {"id": row_url(base, "articles", row["article_id"]), "type": "Text"}
+    source = {"id": text_url(base, row["article_id"]), "type": "Text", "format": "text/plain"}
     if source_url:
         source["via"] = source_url
     body = {

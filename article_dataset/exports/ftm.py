@@ -31,7 +31,8 @@ Dates. FtM dates are ISO prefixes (2023, 2023-08, 2023-08-24); from the EDTF val
 - an interval gives startDate and endDate, each side read as above; an open or unknown side
   is left out (../2023-09-06 gives endDate 2023-09-06 alone);
 - a set ({a,b}: all of them; [a,b]: one of them) gives each member as a `date`, a property
-  that holds several; the open end of a member (..2022) is left out;
+  that holds several; a member that is a range or open (2020..2022, ..2022) is no one date
+  and is left out;
 - what is not a plain prefix once its qualifiers are dropped (unspecified digits 20XX,
   seasons 2023-21) gives no date;
 - in every case `notes` gives the EDTF value, its qualifier, the article's words (date_text)
@@ -100,7 +101,8 @@ def ftm_dates(edtf: str | None) -> dict[str, list[str]]:
     if not edtf:
         return {}
     if edtf[0] in "{[":
-        members = [part for member in edtf[1:-1].split(",") for part in member.split("..")]
+        # A member that is a range or open (2020..2022, ..2022-01) is no one date: left out.
+        members = [member for member in edtf[1:-1].split(",") if ".." not in member]
         dates = [date for date in map(iso_date, members) if date]
         return {"date": dates} if dates else {}
     if "/" in edtf:

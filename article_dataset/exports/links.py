@@ -7,9 +7,11 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 
 from ..metadata import DATABASE
+from ..site.pages import DEFAULT_SITE_URL, text_path
 
-# Where `make serve` answers; a published copy passes its own (make export BASE_URL=...).
-DEFAULT_BASE_URL = "http://127.0.0.1:8001"
+# Where `make serve` answers, as the site's citations say; a published copy passes its own
+# (make export SITE_URL=...).
+DEFAULT_BASE_URL = DEFAULT_SITE_URL
 
 
 def site_base(base_url: str) -> str:
@@ -28,3 +30,8 @@ def row_url(base: str, table: str, *key: object) -> str:
     and joined by commas."""
     path = ",".join(tilde_encode(str(part)) for part in key)
     return f"{base}/{DATABASE}/{table}/{path}"
+
+
+def text_url(base: str, article_id: str) -> str:
+    """The article's text as plain UTF-8, in which annotations' positions count."""
+    return f"{base}/{text_path(article_id)}"

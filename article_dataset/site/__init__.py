@@ -95,6 +95,7 @@ def menu_links(datasette, actor, request):
 def register_routes():
     return [
         (r"^/-/read/(?P<article_id>[^/]+)$", reading.read_page),
+        (r"^/-/text/(?P<article_id>[^/]+)\.txt$", reading.text_page),  # pages.TEXT_PATH
         (r"^/-/timeline$", timeline.timeline_page),
         (r"^/-/cite/(?P<table>[^/]+)/(?P<record_id>[^/]+)\.json$", citing.cite_json),
     ]

@@ -11,6 +11,8 @@ from collections import OrderedDict
 from datasette.utils import escape_sqlite
 from markupsafe import Markup
 
+from .pages import label_sql
+
 # Labels kept per process: a page of 1 000 rows names at most a few thousand records, and
 # each entry is a short string. Older entries go first.
 LABELS_KEPT = 20_000
@@ -112,7 +114,7 @@ def record_label(datasette, database: str, table: str, record_id: str) -> str | 
         if source is not None:
             column, primary_key = source
             first = connection.execute(
-                f"select {escape_sqlite(column)} from {escape_sqlite(table)} "
+                f"select {label_sql(table, column)} from {escape_sqlite(table)} "
                 f"where {escape_sqlite(primary_key)} = ?",
                 [record_id],
             ).fetchone()

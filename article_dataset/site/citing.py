@@ -16,7 +16,7 @@ from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 
 from .embedded import record_linking
-from .pages import article_database, read_url
+from .pages import article_database, label_sql, read_url, site_url
 
 # Not a curated record, but a citable document: the annotated article, /-/read/<id>.
 ARTICLES = "articles"
@@ -103,7 +103,13 @@ async def citation(
         return None
     row = dict(zip(found.keys(), found, strict=True))
     label_column = await db.label_column_for_table(table)
-    label = str(row.get(label_column) or record_id) if label_column else record_id
+    label = record_id
+    if label_column:
+        shown = await db.execute(
+            f"select {label_sql(table, label_column)} from {escape_sqlite(table)} where id = ?",
+            [record_id],
+        )
+        label = str(shown.first()[0] or record_id)
     if table == ARTICLES:
         path = read_url(datasette, record_id)
         sentences, genre = [], "Annotated article"
@@ -119,7 +125,7 @@ async def citation(
         datasette.metadata("title") or datasette.metadata("title", database=database) or database
     )
     publisher = datasette.metadata("publisher")
-    url = datasette.absolute_url(request, path)
+    url = site_url() + str(path)
     key = re.sub(r"[^A-Za-z0-9_.:-]", "-", f"{table}:{record_id}")
     csl = {
         "id": f"{table}/{record_id}",

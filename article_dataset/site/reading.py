@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 
 from datasette.utils import tilde_decode, tilde_encode
-from datasette.utils.asgi import NotFound
+from datasette.utils.asgi import NotFound, Response
 
 from . import citing
 from .embedded import embedded, record_linking
@@ -73,6 +73,9 @@ def segments(text: str, start: int, end: int, spans: list[dict], matches: list[t
                 "text": text[a:b],
                 "spans": covering,
                 "anchor": covering[0]["anchor"] if covering else None,
+                "title": "; ".join(
+                    dict.fromkeys(r["display"] for s in covering for r in s["records"])
+                ),
                 "contested": any(s["contested"] for s in covering),
                 "search": any(ms <= a and b <= me for ms, me in matches),
             }
@@ -139,7 +142,9 @@ def _describe(records: dict, people: dict, disputes: list[dict], url) -> None:
     for key, record in records.items():
         record["url"] = url(*key)
         record["voice"] = None if record["assertion"] in OWN_VOICE else record["assertion"]
-        record["asserted_by"] = people.get(record["asserted_by_id"])
+        record["asserted_by"] = people.get(record["asserted_by_id"]) or (
+            "the curators, reading the article" if record["assertion"] == "inference" else None
+        )
         record["speaker"] = people.get(record["speaker_id"])
         if record["table"] == "statements":
             # A statement's label starts with its speaker's id: readers see the name.
@@ -262,6 +267,14 @@ async def read_page(request, datasette):
             cursor = sentence["char_end"]
         paragraph["pieces"] = pieces
         paragraph["spans"] = inside
+        for span in inside:  # a highlight links to its innermost quote: that one names the rest
+            span["within"] = [
+                outer
+                for outer in inside
+                if outer is not span
+                and outer["start"] <= span["start"]
+                and span["end"] <= outer["end"]
+            ]
         cited = {}
         for span in inside:
             for record in span["records"]:
@@ -289,6 +302,16 @@ async def read_page(request, datasette):
         "version": await citing.dataset_version(datasette, database),
     }
     return await render_page(datasette, request, "read.html", context)
+
+
+async def text_page(request, datasette):
+    """The article's text exactly as articles.text holds it, as text/plain."""
+    db = datasette.get_database(article_database(datasette))
+    article_id = tilde_decode(request.url_vars["article_id"])
+    found = (await db.execute("select text from articles where id = ?", [article_id])).first()
+    if found is None:
+        raise NotFound(f"No article with the id {article_id!r}")
+    return Response.text(found[0])
 
 
 async def _citation(datasette, database, article_id, request):

@@ -25,7 +25,9 @@ async def row_context(datasette, database, table, request):
     if len(keys) != 1:
         return {}
     record_id = keys[0]
-    if table in ("articles", "sentences"):
+    if not record_linking(datasette, database).get("records"):
+        return {}  # a database the build did not make: its pages are Datasette's own
+    if table in READ_ANCHORS:
         return await read_link(datasette, database, table, record_id)
     if table not in (record_linking(datasette, database).get("records") or ()):
         return {}
@@ -49,24 +51,40 @@ async def row_context(datasette, database, table, request):
     }
 
 
+# Rows that are places in the article, with the SQL giving (article_id, anchor) of their place
+# in the annotated article: #p<n> a paragraph, #s<n> a sentence, #q-<start>-<end> a quote.
+READ_ANCHORS = {
+    "articles": (
+        "select id, null from articles where id = ?",
+        "Read the article with its records on it",
+    ),
+    "paragraphs": (
+        "select article_id, 'p' || number from paragraphs where id = ?",
+        "This paragraph in the annotated article, with its records",
+    ),
+    "sentences": (
+        "select article_id, 's' || number from sentences where id = ?",
+        "This sentence in the annotated article, with its records",
+    ),
+    "evidence": (
+        "select article_id, 'q-' || char_start || '-' || char_end from evidence where id = ?",
+        "This quote in the annotated article, with every record it backs",
+    ),
+    "claims": (
+        "select c.article_id, 's' || s.number from claims c join sentences s "
+        "on s.id = c.sentence_id where c.id = ?",
+        "The sentence that states this value, in the annotated article",
+    ),
+}
+
+
 async def read_link(datasette, database, table, record_id):
-    """An article's page, and a sentence's, link to their place in the annotated article."""
-    db = datasette.get_database(database)
-    if table == "articles":
-        found = await db.execute("select id from articles where id = ?", [record_id])
-        if found.first() is None:
-            return {}
-        url, label = read_url(datasette, record_id), "Read the article with its records on it"
-    else:
-        found = await db.execute(
-            "select article_id, number from sentences where id = ?", [record_id]
-        )
-        row = found.first()
-        if row is None:
-            return {}
-        url = read_url(datasette, row["article_id"], f"s{row['number']}")
-        label = "This sentence in the annotated article, with its records"
-    return {"read_link": {"url": url, "label": label}}
+    """A row that is a place in the article links to that place in the annotated article."""
+    sql, label = READ_ANCHORS[table]
+    row = (await datasette.get_database(database).execute(sql, [record_id])).first()
+    if row is None or row[0] is None:
+        return {}
+    return {"read_link": {"url": read_url(datasette, row[0], row[1]), "label": label}}
 
 
 class Links:

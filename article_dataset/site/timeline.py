@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datasette.utils import tilde_encode
 from datasette.utils.asgi import BadRequest, NotFound
 
-from .pages import article_database, render_page
+from .pages import STATEMENT_LABEL, article_database, render_page
 from .timeline_svg import (
     SVG,
     Group,
@@ -45,7 +45,11 @@ LEGEND = {  # key: (what it tells, what it means)
     "statement": ("What", "a statement: who said what"),
     "point": ("When", "a day"),
     "period": ("When", "a month, season or year, the whole of it (no finer date given)"),
-    "range": ("When", "from one day to another, or an approximate date with its margin"),
+    "range": (
+        "When",
+        "from one date to another (each end over all of its day, month or year), or an "
+        "approximate date with its margin",
+    ),
     "open-end": ("When", "began then; the article gives no end"),
     "open-start": ("When", "by then; the article gives no start"),
     "set": ("When", "each of these dates, and not the days between"),
@@ -56,14 +60,13 @@ LEGEND = {  # key: (what it tells, what it means)
     "both": ("How sure", "uncertain and approximate, EDTF “%” (hollow, dash-dotted)"),
     "axis-break": ("Axis", "years with no dated record, left out"),
 }
-COLUMNS = (
-    "id, title, date, date_start, date_end, date_sort, date_precision, date_qualifier, date_text"
-)
+DATES = "date, date_start, date_end, date_sort, date_precision, date_qualifier, date_text"
+COLUMNS = f"id, title, {DATES}"
 RECORDS = f"""
 select 'events' as record_table, {COLUMNS}, null as event_id from events
 where article_id = :article and date is {{dated}}
 union all
-select 'statements', {COLUMNS}, event_id from statements
+select 'statements', id, {STATEMENT_LABEL} as title, {DATES}, event_id from statements
 where article_id = :article and date is {{dated}}
 order by date_sort, record_table, id limit :limit offset :offset
 """
