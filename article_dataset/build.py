@@ -420,6 +420,7 @@ def code_fingerprint() -> str:
     for package in (
         "sentencex",
         "pyyaml",
+        "yaml-rs",
         "fastjsonschema",
         "jsonschema",
         "sqlite-utils",

@@ -232,7 +232,7 @@ class _Reread:
 
     def _data(self, path: Path):
         if path not in self._parsed:
-            self._parsed[path] = read_yaml(path, str(path), Problems()).data
+            self._parsed[path] = read_yaml(path, str(path), Problems(), exact=True).data
         return self._parsed[path]
 
     def key_line(self, path: Path, record_line: int, key: str, value) -> int:

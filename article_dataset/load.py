@@ -184,6 +184,7 @@ class SourceFile:
     display: str
     data: object = None
     relative: str = ""  # path under data/, as rows record it
+    fast: bool = False  # read by the fast path: a problem found in it is read again exactly
 
 
 def read_text(
@@ -222,8 +223,11 @@ def read_text(
 
 
 def read_yaml(
-    path: Path, display: str, problems: Problems, digests: dict | None = None
+    path: Path, display: str, problems: Problems, digests: dict | None = None, exact=False
 ) -> SourceFile:
+    """The file's data, every mapping and list with its lines. Valid files are read by the
+    fast path (fastyaml.py), which gives the same data and lines or declines; `exact` reads
+    with the line-keeping loader alone, as every located error is reported."""
     source = SourceFile(path, display)
     text = read_text(path, display, problems, digests)
     if text is None:
@@ -235,6 +239,17 @@ def read_yaml(
     if not text.strip():
         problems.add(display, 0, "file is empty")
         return source
+    if not exact:
+        from .fastyaml import NotFast, fast_load
+
+        try:
+            source.data, source.fast = fast_load(text), True
+        except NotFast:
+            pass
+        else:
+            if source.data is None:
+                problems.add(display, 0, "file is empty: it holds no data, only comments")
+            return source
     try:
         loader = _Loader(text)  # a SafeLoader subclass: no arbitrary objects
         loader.anchored = "&" in text

@@ -185,8 +185,10 @@ def _source(data_dir: Path, relative: str) -> SourceFile:
     return SourceFile(data_dir / relative, f"{data_dir.name}/{relative}", relative=relative)
 
 
-def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
-    """Read, validate and turn one unit into rows; problems are those of this unit alone."""
+def compile_unit(data_dir: Path, unit: Unit, exact: bool = False) -> UnitResult:
+    """Read, validate and turn one unit into rows; problems are those of this unit alone.
+    A unit with problems is compiled again from the line-keeping loader (`exact`), which
+    locates every problem; the fast path serves valid files."""
     problems = Problems()
     texts: dict[str, ArticleText | None] = {}
 
@@ -198,7 +200,8 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
     ctx = Context(article_text=article_text, problems=problems)
     digests: dict[Path, str] = {}
     source = _source(data_dir, unit.files[0])
-    source.data = read_yaml(source.path, source.display, problems, digests).data
+    read = read_yaml(source.path, source.display, problems, digests, exact=exact)
+    source.data = read.data
     schema, add = (
         (ARTICLE_FILE_SCHEMA, None)
         if unit.name == "article.yml"
@@ -218,6 +221,8 @@ def compile_unit(data_dir: Path, unit: Unit) -> UnitResult:
         else:
             add(ctx, source, unit.article_id)
     values = ctx.finish() if complete else {}
+    if problems.items and read.fast:
+        return compile_unit(data_dir, unit, exact=True)
     return UnitResult(
         rows={
             table: [tuple(map(row.get, COLUMNS[table])) for row in rows]

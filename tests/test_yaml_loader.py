@@ -1,8 +1,15 @@
-"""The loader's shortcuts for strings must give exactly what PyYAML's safe loader gives."""
+"""The loader's shortcuts for strings must give exactly what PyYAML's safe loader gives, and
+the fast path for valid files exactly what the line-keeping loader gives, or nothing."""
 
+import sqlite3
+
+import pytest
 import yaml
 
+from article_dataset.fastyaml import NotFast, fast_load
 from article_dataset.load import _Loader
+
+from .conftest import DATA
 
 SCALARS = """\
 plain: text with words
@@ -61,3 +68,161 @@ def test_mappings_keep_their_lines():
     loaded = yaml.load("- id: a\n  title: x\n- id: b\n", Loader=_Loader)
     assert [item.line for item in loaded] == [1, 3]
     assert loaded[0].key_lines == {"id": 1, "title": 2}
+
+
+# The fast path (fastyaml.py): the same data and lines as the line-keeping loader, or none.
+
+RISKY = [  # YAML 1.1 and 1.2 read these differently: the line-keeping loader must read them
+    "yes_word: yes",
+    "on_word: on",
+    "octal: 0o17",
+    "old_octal: 017",
+    "leading_zero: 08",
+    "binary: 0b101",
+    "sexagesimal: 1:30",
+    "exponent: 1e5",
+    "signed: +5",
+    "underscore: 1_000",
+    "infinite: .inf",
+    "merge: <<",
+    "value: =",
+    "list: [1, yes]",
+    "flow_key: {yes: 1}",
+    "yes: key",
+    "anchor: &a 1",
+    "alias: *a",
+    "tag: !!str 5",
+    "---\ndocument: 1",
+    "? complex\n: key",
+    "flow: {a: 1,\n  b: 2}",
+]
+
+
+def exact(text):
+    loader = _Loader(text)
+    loader.anchored = "&" in text
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+def described(value, path="$"):
+    """Everything the build reads of loaded YAML: values with types, lines, owners."""
+    if isinstance(value, dict):
+        owner = None if value.owner is None else (value.owner.line, list(value.owner))
+        yield path, "mapping", value.line, dict(value.key_lines), owner
+        for key, item in value.items():
+            yield from described(item, f"{path}.{key}")
+    elif isinstance(value, list):
+        yield path, "list", value.line, list(value.item_lines)
+        for number, item in enumerate(value):
+            yield from described(item, f"{path}[{number}]")
+    else:
+        yield path, type(value).__name__, repr(value)
+
+
+@pytest.mark.parametrize("line", SCALARS.strip("\n").split("\n"))
+def test_each_scalar_kind_reads_the_same_or_goes_the_exact_way(line):
+    text = f"{line}\n" if not line.startswith(" ") else None
+    if text is None or line.endswith(("|", ">")):
+        return  # block scalars are tested whole below
+    try:
+        fast = fast_load(text)
+    except NotFast:
+        return
+    assert list(described(fast)) == list(described(exact(text))), line
+
+
+@pytest.mark.parametrize("text", RISKY)
+def test_what_yaml_1_1_and_1_2_read_differently_goes_the_exact_way(text):
+    with pytest.raises(NotFast):
+        fast_load(text + "\n")
+
+
+def test_a_quoted_year_stays_on_the_fast_path_and_a_string():
+    text = "- id: a\n  date: '2022'\n  other: \"yes\"\n"
+    assert fast_load(text)[0]["date"] == "2022" == exact(text)[0]["date"]
+
+
+LAYOUTS = """\
+# a comment
+- id: first
+  title: One line
+  description: >-
+    Folded text: with a colon, a dash
+    - and a line that looks like an item
+  note: plain text that
+    continues here, still the note
+  names:
+    - Plain name
+    - {name: Flow, kind: alias}
+    - - nested
+      - list
+  claims: {date: {quote: "at: the start", assertion: inference}, place: here}
+  evidence:
+    - "a quote with # no comment"
+    - 'it''s quoted'
+  empty_list: []
+  nothing:
+  nested:
+    deeper:
+      value: 1
+- id: second
+  aliases: [a, 'b, c']
+  literal: |
+    line one
+
+    line three
+"""
+
+
+def test_layouts_of_curated_files_give_the_same_lines_and_owners():
+    assert list(described(fast_load(LAYOUTS))) == list(described(exact(LAYOUTS)))
+
+
+def test_every_file_of_the_dataset_reads_the_same_both_ways():
+    files = sorted(DATA.rglob("*.yml"))
+    fast = 0
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        try:
+            loaded = fast_load(text)
+        except NotFast:
+            continue
+        fast += 1
+        assert list(described(loaded)) == list(described(exact(text))), path
+    assert fast >= len(files) - 2  # the fast path is really taken
+
+
+def test_a_synthetic_corpus_reads_the_same_both_ways_all_on_the_fast_path(tmp_path):
+    from bench.generate import main as generate
+
+    assert generate([str(tmp_path / "corpus"), "--articles", "5"]) in (0, None)
+    files = sorted((tmp_path / "corpus").rglob("*.yml"))
+    assert len(files) > 20
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        assert list(described(fast_load(text))) == list(described(exact(text))), path
+
+
+def test_a_build_from_the_fast_path_has_the_rows_of_the_exact_one(tmp_path, monkeypatch):
+    from article_dataset import build, fastyaml
+
+    build(tmp_path / "fast.db", DATA)
+
+    def refuse(text):
+        raise NotFast("exact, for the comparison")
+
+    monkeypatch.setattr(fastyaml, "fast_load", refuse)
+    build(tmp_path / "exact.db", DATA)
+    fast, slow = (sqlite3.connect(tmp_path / name) for name in ("fast.db", "exact.db"))
+    tables = [row[0] for row in fast.execute("select name from sqlite_master where type='table'")]
+    compared = 0
+    for table in tables:
+        if table.startswith("_") or "_fts" in table:
+            continue
+        query = f"select * from [{table}] order by 1, 2"
+        assert fast.execute(query).fetchall() == slow.execute(query).fetchall(), table
+        compared += 1
+    assert compared >= 15

@@ -1,0 +1,298 @@
+"""The fast path for valid curated files: yaml-rs for the values, a line scanner for the lines.
+
+read_yaml (load.py) tries it first. It gives what the line-keeping loader gives — the same
+values, and Located/LocatedList with the same line, key_lines, item_lines and owner — or
+raises NotFast, and the file goes through the line-keeping loader (PyYAML's), which stays the
+reference: it reads YAML 1.1 and locates every error. The fast path refuses, so that nothing
+it returns can differ:
+
+- any scalar where YAML 1.1 and YAML 1.2 may disagree (yaml-rs reads 1.2): a string that
+  YAML 1.1 would read as something else had it been plain (yes, no, on, off, y, n, 1:30, =,
+  <<), numbers written 017, 08, 0o17, 0b1, 0x1f, 1e5, +5 or 1_000, numbers that are not
+  finite, and a plain key that YAML 1.1 would read as anything but a string;
+- anchors, aliases, tags, directives, several documents, complex keys (?), tabs in the
+  indentation, characters PyYAML does not accept, mappings nested deeper than MAX_DEPTH;
+- flow collections over several lines ({...} or [...] not closed on their line), whose keys
+  the scanner cannot place;
+- any pairing of the scanned keys and list items with the parsed mappings and lists that does
+  not match name for name and indent for indent.
+Scanning is cheap where parsing in Python is not: one pass over the lines, then a walk over
+the containers (not every scalar).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import yaml
+import yaml_rs
+
+from .load import MAX_DEPTH, Located, LocatedList, _Loader
+
+# Numbers that YAML 1.1 and 1.2 read differently (017 is octal in 1.1, decimal in 1.2; 1.1 has
+# no 0o17, and needs a dot and a sign in 1e+5), or that are written in an unusual way: the
+# line-keeping loader reads those files. Strings and keys are checked as they are paired.
+_NUMBER_1_1 = re.compile(
+    r"(?<![^\s\[{,])[-+]?(?:0[0-9_]+|0[oObBxX][0-9a-fA-F_]+|[0-9][0-9._]*[eE][-+]?[0-9]+"
+    r"|\+[0-9][0-9._]*|[0-9][0-9._]*_[0-9._]*)(?=[ ]*(?:$|[,\]}#]))",
+    re.MULTILINE,
+)
+# Anchors, aliases and tags (checked where they start a node), directives, document markers
+# and complex keys: the parser must see them alone.
+_NODE_PROPERTY = re.compile(r"[&*!]\S")
+_COMPLEX_KEY = re.compile(r"^[ ]*\? ", re.MULTILINE)
+# PyYAML's reader refuses these characters (yaml.reader.Reader.NON_PRINTABLE).
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+_KEY = re.compile(
+    r"""((?:[^\s'"#:{}\[\],&*!|>%@`?-][^:#]*?)|'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")[ ]*:(?:\s|$)"""
+)
+_SCALAR_START = frozenset("&*!")
+
+
+class NotFast(Exception):
+    """This file goes through the line-keeping loader."""
+
+
+def fast_load(text: str):
+    """The file's data as the line-keeping loader makes it, or NotFast."""
+    if (
+        text.startswith(("---", "...", "%"))
+        or "\n---" in text
+        or "\n..." in text
+        or "\n%" in text
+        or ("? " in text and _COMPLEX_KEY.search(text))
+        or any(
+            m.start() == 0 or text[m.start() - 1] in " \t\n[{,"
+            for m in _NODE_PROPERTY.finditer(text)
+        )
+        or _NON_PRINTABLE.search(text)
+    ):
+        raise NotFast("outside the subset read the same by YAML 1.1 and 1.2")
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception as error:  # every mistake is reported by the line-keeping loader
+        raise NotFast(str(error)) from None
+    walker = _Walker(_scan(text))
+    result = walker.value(data, 1, 0, 0)
+    if walker.position != len(walker.tokens):
+        raise NotFast("scanned keys or items left over")
+    if walker.numbers and _NUMBER_1_1.search(text):
+        raise NotFast("a number YAML 1.1 and 1.2 may read differently")
+    for suspect in walker.suspects:  # quoted, it is a string in both; plain, it is not
+        plain = rf"(?<![^\s\[{{,]){re.escape(suspect)}(?=[ ]*(?:$|[,\]}}#]))"
+        if re.search(plain, text, re.MULTILINE):
+            raise NotFast(f"{suspect!r}, written plain, is not a string in YAML 1.1")
+    return result
+
+
+def _scan(text: str) -> list[tuple]:
+    """('item', indent, line) and ('key', indent, name, line), in document order."""
+    tokens: list[tuple] = []
+    add, match_key, key_name = tokens.append, _KEY.match, _KEY_NAMES.get
+    continued_deeper_than = None  # lines deeper than this continue the last scalar
+    for number, line in enumerate(text.split("\n"), 1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] == "#":
+            continue
+        indent = len(line) - len(stripped)
+        if continued_deeper_than is not None:
+            if indent > continued_deeper_than:
+                continue
+            continued_deeper_than = None
+        if stripped[0] == "\t":
+            raise NotFast("a tab in the indentation")
+        rest, column, dash = stripped, indent, None
+        while rest == "-" or rest.startswith("- "):
+            add(("item", column, number))
+            after = rest[2:].lstrip(" ")
+            dash, column = column, column + len(rest) - len(after)
+            rest = after
+        if not rest:
+            continue
+        key = match_key(rest)
+        if key:
+            written = key.group(1)
+            add(("key", column, key_name(written) or _key_name(written), number))
+            value = rest[key.end() :].strip()
+            if not value or value[0] == "#":
+                continue  # a block mapping or list follows
+        else:
+            value = rest
+        if value[0] in _SCALAR_START:
+            raise NotFast("an anchor, alias or tag")
+        if value[0] in "{[" and not _closed(value):
+            raise NotFast("a flow collection over several lines")
+        # A scalar (or a one-line flow collection): deeper lines continue it (deeper than its
+        # key, its item's dash, or, a value on a line of its own, from its own indent on).
+        continued_deeper_than = column if key else dash if dash is not None else column - 1
+    return tokens
+
+
+_KEY_NAMES: dict[str, str] = {}  # as written -> the name; keys repeat in every record
+
+
+def _key_name(written: str) -> str:
+    if written[0] == "'":
+        name = written[1:-1].replace("''", "'")
+    elif written[0] == '"':
+        try:
+            name = yaml_rs.loads(f"k: {written}")["k"]
+        except Exception:
+            raise NotFast("a key the scanner cannot read") from None
+    else:
+        name = written.rstrip()
+        if _typed_by_yaml_1_1(name):
+            raise NotFast(f"the key {name!r} is not a string in YAML 1.1")
+    if name and len(_KEY_NAMES) < 10_000:
+        _KEY_NAMES[written] = name
+    return name
+
+
+_TYPED: dict[str, bool] = {}
+_TYPED_FIRST = _Loader._typed_first_characters - {""}
+
+
+def _typed_by_yaml_1_1(plain: str) -> bool:
+    """Whether the line-keeping loader would read this, written plain, as anything but a
+    string (its resolvers: YAML 1.1's, dates kept as strings)."""
+    if plain not in _TYPED:
+        resolvers = _Loader.yaml_implicit_resolvers.get(plain[:1], [])
+        _TYPED[plain] = any(regexp.match(plain) for _, regexp in resolvers)
+    return _TYPED[plain]
+
+
+def _closed(flow: str) -> bool:
+    """Whether the flow collection that starts the text ends on this line."""
+    depth, quote, index = 0, None, 0
+    while index < len(flow):
+        character = flow[index]
+        if quote:
+            if character == quote:
+                if quote == "'" and flow[index + 1 : index + 2] == "'":
+                    index += 1
+                else:
+                    quote = None
+            elif character == "\\" and quote == '"':
+                index += 1
+        elif character in "'\"":
+            quote = character
+        elif character in "{[":
+            depth += 1
+        elif character in "}]":
+            depth -= 1
+        elif character == "#" and flow[index - 1 : index] in (" ", "\t"):
+            break
+        index += 1
+    return depth == 0 and quote is None
+
+
+class _Walker:
+    """Pairs the scanned tokens with the parsed containers, in document order."""
+
+    def __init__(self, tokens: list[tuple]):
+        self.tokens, self.position = tokens, 0
+        self.numbers = False  # whether the file holds a number (see _NUMBER_1_1)
+        self.suspects: set[str] = set()  # strings YAML 1.1 would type, had they been plain
+
+    def scalar(self, value):
+        kind = type(value)
+        if kind is str:
+            if _may_be_typed(value):
+                self.suspects.add(value)
+        elif kind is int or kind is float:
+            self.numbers = True
+            if kind is float and not math.isfinite(value):
+                raise NotFast("a number that is not finite")
+        return value
+
+    def _next(self):
+        return self.tokens[self.position] if self.position < len(self.tokens) else None
+
+    def value(self, data, line: int, indent: int, depth: int):
+        if depth > MAX_DEPTH:
+            raise NotFast("nested deeper than the build allows")
+        token = self._next()
+        if isinstance(data, dict):
+            first = next(iter(data), None)
+            if (
+                token is not None
+                and token[0] == "key"
+                and token[1] >= indent
+                and token[2] == first
+                and token[3] >= line
+            ):
+                return self._block_mapping(data, depth)
+            return self.flow(data, line)
+        if isinstance(data, list):
+            if data and token is not None and token[0] == "item" and token[1] >= indent - 2:
+                return self._block_list(data, token[1], depth)
+            return self.flow(data, line)
+        return self.scalar(data)
+
+    def _block_mapping(self, data: dict, depth: int) -> Located:
+        first = self._next()
+        mapping, indent = Located(), first[1]
+        mapping.line, mapping.key_lines = first[3], {}
+        for key, item in data.items():
+            token = self._next()
+            if token is None or token[0] != "key" or token[1] != indent or token[2] != key:
+                raise NotFast("a key does not match what was scanned")
+            self.position += 1
+            mapping.key_lines[key] = token[3]
+            value = self.value(item, token[3], indent + 1, depth + 1)
+            _own(mapping, value)
+            mapping[key] = value
+        return mapping
+
+    def _block_list(self, data: list, indent: int, depth: int) -> LocatedList:
+        items = LocatedList()
+        items.line, items.item_lines = self._next()[2], []
+        for item in data:
+            token = self._next()
+            if token is None or token[0] != "item" or token[1] != indent:
+                raise NotFast("a list item does not match what was scanned")
+            self.position += 1
+            items.item_lines.append(token[2])
+            items.append(self.value(item, token[2], indent + 2, depth + 1))
+        return items
+
+    def flow(self, data, line: int):
+        """A collection written on one line: everything in it is on that line."""
+        if isinstance(data, dict):
+            mapping = Located()
+            mapping.line, mapping.key_lines = line, {}
+            for key, item in data.items():
+                if not isinstance(key, str) or _may_be_typed(key):
+                    raise NotFast("a key that YAML 1.1 may not read as a name")
+                mapping.key_lines[key] = line
+                value = self.flow(item, line)
+                _own(mapping, value)
+                mapping[key] = value
+            return mapping
+        if isinstance(data, list):
+            items = LocatedList(self.flow(item, line) for item in data)
+            items.line, items.item_lines = line, [line] * len(data)
+            return items
+        return self.scalar(data)
+
+
+# A string that YAML 1.1 would read as another type had it been written plain (yes, 1:30, =):
+# whether it was quoted, only the line-keeping loader can tell.
+_LONGEST_TYPED = 32
+
+
+def _may_be_typed(text: str) -> bool:
+    return (
+        bool(text)
+        and len(text) <= _LONGEST_TYPED
+        and text[0] in _TYPED_FIRST
+        and _typed_by_yaml_1_1(text)
+    )
+
+
+def _own(mapping: Located, value) -> None:
+    """As the line-keeping loader does: a mapping owns the mappings in its values."""
+    for child in value if isinstance(value, LocatedList) else (value,):
+        if isinstance(child, Located):
+            child.owner = mapping
