@@ -30,14 +30,6 @@ import yaml_rs
 
 from .load import MAX_DEPTH, Located, LocatedList, _Loader
 
-# Numbers that YAML 1.1 and 1.2 read differently (017 is octal in 1.1, decimal in 1.2; 1.1 has
-# no 0o17, and needs a dot and a sign in 1e+5), or that are written in an unusual way: the
-# line-keeping loader reads those files. Strings and keys are checked as they are paired.
-_NUMBER_1_1 = re.compile(
-    r"(?<![^\s\[{,])[-+]?(?:0[0-9_]+|0[oObBxX][0-9a-fA-F_]+|[0-9][0-9._]*[eE][-+]?[0-9]+"
-    r"|\+[0-9][0-9._]*|[0-9][0-9._]*_[0-9._]*)(?=[ ]*(?:$|[,\]}#]))",
-    re.MULTILINE,
-)
 # Anchors, aliases and tags (checked where they start a node), directives, document markers
 # and complex keys: the parser must see them alone.
 _NODE_PROPERTY = re.compile(r"[&*!]\S")
@@ -48,6 +40,17 @@ _KEY = re.compile(
     r"""((?:[^\s'"#:{}\[\],&*!|>%@`?-][^:#]*?)|'(?:[^']|'')*'|"(?:[^"\\]|\\.)*")[ ]*:(?:\s|$)"""
 )
 _SCALAR_START = frozenset("&*!")
+# Line breaks of YAML 1.1 that YAML 1.2 reads as text (NEL, LS, PS), a byte-order mark, and
+# escaped halves of surrogate pairs, which the two parsers treat differently.
+_ODD = re.compile("[\x85\u2028\u2029\ufeff]|\\\\u[dD][89abAB89a-fA-F]")
+_BLOCK_HEADER = re.compile(r"[|>][-+0-9]*[ \t]*(?:#.*)?$")
+# In a file that holds a number, every plain token that looks like one must be written as
+# both versions read it alike (38, -7, 9.5, .5), or be a token YAML 1.2 does not read as a
+# number: 017, 08, 0o17, 1e5, +5, 1_000, -.5 send the file the exact way.
+_PLAIN_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]*)?|\.[0-9]+")
+_NUMBER_LIKE = re.compile(
+    r"(?<![^\s\[{,:])[-+]?[._0-9][0-9a-zA-Z._+:-]*(?=[ ]*(?:$|[,\]}#]))", re.MULTILINE
+)
 
 
 class NotFast(Exception):
@@ -67,18 +70,30 @@ def fast_load(text: str):
             for m in _NODE_PROPERTY.finditer(text)
         )
         or _NON_PRINTABLE.search(text)
+        or _ODD.search(text)
     ):
         raise NotFast("outside the subset read the same by YAML 1.1 and 1.2")
     try:
         data = yaml_rs.loads(text, parse_datetime=False)
     except Exception as error:  # every mistake is reported by the line-keeping loader
         raise NotFast(str(error)) from None
+    if not isinstance(data, (dict, list)):
+        raise NotFast("a file that is not a mapping or a list")
     walker = _Walker(_scan(text))
     result = walker.value(data, 1, 0, 0)
     if walker.position != len(walker.tokens):
         raise NotFast("scanned keys or items left over")
-    if walker.numbers and _NUMBER_1_1.search(text):
-        raise NotFast("a number YAML 1.1 and 1.2 may read differently")
+    if walker.numbers:
+        for found in _NUMBER_LIKE.finditer(text):
+            token = found.group(0)
+            if _PLAIN_NUMBER.fullmatch(token):
+                continue
+            try:
+                read = yaml_rs.loads("- " + token)
+            except Exception:
+                continue
+            if read and type(read[0]) in (int, float):
+                raise NotFast("a number YAML 1.1 and 1.2 may read differently")
     for suspect in walker.suspects:  # quoted, it is a string in both; plain, it is not
         plain = rf"(?<![^\s\[{{,]){re.escape(suspect)}(?=[ ]*(?:$|[,\]}}#]))"
         if re.search(plain, text, re.MULTILINE):
@@ -87,12 +102,19 @@ def fast_load(text: str):
 
 
 def _scan(text: str) -> list[tuple]:
-    """('item', indent, line) and ('key', indent, name, line), in document order."""
+    """In document order: ('item', indent, dash line, node line), ('key', indent, name,
+    line) and ('flow', indent, line) where a one-line flow collection starts. A node starts
+    on its dash's line, or on the next deeper line when only a comment follows the dash."""
     tokens: list[tuple] = []
     add, match_key, key_name = tokens.append, _KEY.match, _KEY_NAMES.get
     continued_deeper_than = None  # lines deeper than this continue the last scalar
-    for number, line in enumerate(text.split("\n"), 1):
+    pending = None
+    lines = text.split("\n")
+    header = None
+    for number, line in enumerate(lines, 1):
         stripped = line.lstrip(" ")
+        if stripped[:1] == "\t":
+            raise NotFast("a tab in the indentation")
         if not stripped or stripped[0] == "#":
             continue
         indent = len(line) - len(stripped)
@@ -100,15 +122,21 @@ def _scan(text: str) -> list[tuple]:
             if indent > continued_deeper_than:
                 continue
             continued_deeper_than = None
-        if stripped[0] == "\t":
-            raise NotFast("a tab in the indentation")
+        if pending is not None:
+            if indent > tokens[pending][1]:
+                tokens[pending] = (*tokens[pending][:3], number)
+            pending = None
         rest, column, dash = stripped, indent, None
         while rest == "-" or rest.startswith("- "):
-            add(("item", column, number))
+            add(("item", column, number, number))
             after = rest[2:].lstrip(" ")
+            if after[:1] == "\t":
+                raise NotFast("a tab after a dash")
             dash, column = column, column + len(rest) - len(after)
             rest = after
-        if not rest:
+        if not rest or (dash is not None and rest[0] == "#"):
+            if dash is not None:
+                pending = len(tokens) - 1
             continue
         key = match_key(rest)
         if key:
@@ -121,11 +149,17 @@ def _scan(text: str) -> list[tuple]:
             value = rest
         if value[0] in _SCALAR_START:
             raise NotFast("an anchor, alias or tag")
-        if value[0] in "{[" and not _closed(value):
-            raise NotFast("a flow collection over several lines")
+        if value[0] in "{[":
+            if not _closed(value):
+                raise NotFast("a flow collection over several lines")
+            add(("flow", column, number))
+        if _BLOCK_HEADER.match(value):
+            header = number
         # A scalar (or a one-line flow collection): deeper lines continue it (deeper than its
         # key, its item's dash, or, a value on a line of its own, from its own indent on).
         continued_deeper_than = column if key else dash if dash is not None else column - 1
+    if header is not None and (not text.endswith("\n") or not "".join(lines[header:]).strip()):
+        raise NotFast("a block scalar at the end of the file")
     return tokens
 
 
@@ -165,8 +199,24 @@ def _typed_by_yaml_1_1(plain: str) -> bool:
 def _closed(flow: str) -> bool:
     """Whether the flow collection that starts the text ends on this line."""
     depth, quote, index = 0, None, 0
+    start = False
     while index < len(flow):
         character = flow[index]
+        if start and not quote:
+            if character == " ":
+                index += 1
+                continue
+            start = False
+            if character in "?|>:%@`" or (
+                character == "-" and flow[index + 1 : index + 2] in (" ", ",", "]", "}", "")
+            ):
+                raise NotFast("an indicator starting a flow node")
+        if not quote and character == ":" and flow[index + 1 : index + 2] in (",", "]", "}", ""):
+            raise NotFast("a colon ending a flow node")
+        if not quote and (
+            character in "[{," or (character == ":" and flow[index + 1 : index + 2] == " ")
+        ):
+            start = True
         if quote:
             if character == quote:
                 if quote == "'" and flow[index + 1 : index + 2] == "'":
@@ -192,7 +242,7 @@ class _Walker:
 
     def __init__(self, tokens: list[tuple]):
         self.tokens, self.position = tokens, 0
-        self.numbers = False  # whether the file holds a number (see _NUMBER_1_1)
+        self.numbers = False  # whether the file holds a number (see _NUMBER_LIKE)
         self.suspects: set[str] = set()  # strings YAML 1.1 would type, had they been plain
 
     def scalar(self, value):
@@ -223,12 +273,19 @@ class _Walker:
                 and token[3] >= line
             ):
                 return self._block_mapping(data, depth)
-            return self.flow(data, line)
+            return self._flow_token(data, line, depth)
         if isinstance(data, list):
             if data and token is not None and token[0] == "item" and token[1] >= indent - 2:
                 return self._block_list(data, token[1], depth)
-            return self.flow(data, line)
+            return self._flow_token(data, line, depth)
         return self.scalar(data)
+
+    def _flow_token(self, data, line, depth):
+        token = self._next()
+        if token is None or token[0] != "flow" or token[2] < line:
+            raise NotFast("a collection the scanner did not see")
+        self.position += 1
+        return self.flow(data, token[2], depth)
 
     def _block_mapping(self, data: dict, depth: int) -> Located:
         first = self._next()
@@ -253,12 +310,14 @@ class _Walker:
             if token is None or token[0] != "item" or token[1] != indent:
                 raise NotFast("a list item does not match what was scanned")
             self.position += 1
-            items.item_lines.append(token[2])
-            items.append(self.value(item, token[2], indent + 2, depth + 1))
+            items.item_lines.append(token[3])
+            items.append(self.value(item, token[3], indent + 2, depth + 1))
         return items
 
-    def flow(self, data, line: int):
+    def flow(self, data, line: int, depth: int = 0):
         """A collection written on one line: everything in it is on that line."""
+        if depth > MAX_DEPTH:
+            raise NotFast("nested deeper than the build allows")
         if isinstance(data, dict):
             mapping = Located()
             mapping.line, mapping.key_lines = line, {}
@@ -266,12 +325,12 @@ class _Walker:
                 if not isinstance(key, str) or _may_be_typed(key):
                     raise NotFast("a key that YAML 1.1 may not read as a name")
                 mapping.key_lines[key] = line
-                value = self.flow(item, line)
+                value = self.flow(item, line, depth + 1)
                 _own(mapping, value)
                 mapping[key] = value
             return mapping
         if isinstance(data, list):
-            items = LocatedList(self.flow(item, line) for item in data)
+            items = LocatedList(self.flow(item, line, depth + 1) for item in data)
             items.line, items.item_lines = line, [line] * len(data)
             return items
         return self.scalar(data)
@@ -285,7 +344,7 @@ _LONGEST_TYPED = 32
 def _may_be_typed(text: str) -> bool:
     return (
         bool(text)
-        and len(text) <= _LONGEST_TYPED
+        and (len(text) <= _LONGEST_TYPED or ":" in text)
         and text[0] in _TYPED_FIRST
         and _typed_by_yaml_1_1(text)
     )

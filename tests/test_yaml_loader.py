@@ -98,6 +98,40 @@ RISKY = [  # YAML 1.1 and 1.2 read these differently: the line-keeping loader mu
 ]
 
 
+# What an adversarial reading found before these rules (each went through the fast path and
+# came out different): now each either reads the same or goes the exact way.
+FOUND_BY_REVIEW = [
+    "a:\n  http://x: 1\n  b: 2\n",
+    "- # c\n  k: 1\n",
+    "a:\n  [x]\n",
+    "# c\n[x]\n",
+    "-\n  k: 1\n",
+    "-\n  x\n",
+    "a: -.5\n",
+    "a: +.5\n",
+    "a: .9e1\n",
+    "a: _1\n",
+    '{"a":017}\n',
+    "a: 1:00:00:00:00:00:00:00:00:00:00:00\n",
+    "a: [x, ?y]\n",
+    "a: {?x: 1}\n",
+    'a: "x\u2028  y"\n',
+    "- x\u2029- y\n",
+    "a: \x85\n",
+    "a: |\n",
+    "- |\n  1",
+    "a: " + "{a: " * 32 + "1" + "}" * 32 + "\n",
+    "a: [x:]\n",
+    "a: [:x]\n",
+    "a: [|x]\n",
+    "- \tx\n",
+    "k: >\n  \tx\n",
+    'a: "\\ud83d\\ude00"\n',
+    "|\n- x\n",
+    ">\nx: 1\n",
+]
+
+
 def exact(text):
     loader = _Loader(text)
     loader.anchored = "&" in text
@@ -226,3 +260,12 @@ def test_a_build_from_the_fast_path_has_the_rows_of_the_exact_one(tmp_path, monk
         assert fast.execute(query).fetchall() == slow.execute(query).fetchall(), table
         compared += 1
     assert compared >= 15
+
+
+@pytest.mark.parametrize("text", FOUND_BY_REVIEW)
+def test_what_review_found_reads_the_same_or_goes_the_exact_way(text):
+    try:
+        fast = fast_load(text)
+    except NotFast:
+        return
+    assert list(described(fast)) == list(described(exact(text)))
