@@ -57,7 +57,7 @@ clean:
 metadata: $(STAMP)
 	$(PY) -m article_dataset metadata > metadata.yml
 
-docs: article.db
+docs: $(STAMP) article.db
 	$(PY) -m article_dataset docs README.md article.db
 
 export: $(STAMP) article.db

@@ -83,14 +83,9 @@ def check_references(connection, scope, data_dir: Path, problems: Problems, rere
                     (column.references,),
                 )
             for source_file, line, record_id, value in rows:
+                message = f"unknown {column.references} id {value!r}"
                 key = column.yaml_key or column.name
-                problems.add(
-                    f"{data_dir.name}/{source_file}",
-                    reread.key_line(data_dir / source_file, line, key, value),
-                    f"unknown {column.references} id {value!r}",
-                    record=record_id or None,
-                    field=column.yaml_key or column.name,
-                )
+                reread.report(problems, data_dir, source_file, line, key, value, message, record_id)
 
 
 def check_record_references(connection, scope, data_dir: Path, problems, reread) -> None:
@@ -116,12 +111,9 @@ def check_record_references(connection, scope, data_dir: Path, problems, reread)
                     rows = connection.execute(select)
                 for source_file, line, record_id, value in rows:
                     named = f"{target}/{value}"
-                    problems.add(
-                        f"{data_dir.name}/{source_file}",
-                        reread.key_line(data_dir / source_file, line, key, named),
-                        f"unknown record {named!r}: there is no {target} id {value!r}",
-                        record=record_id,
-                        field=key,
+                    message = f"unknown record {named!r}: there is no {target} id {value!r}"
+                    reread.report(
+                        problems, data_dir, source_file, line, key, named, message, record_id
                     )
 
 
@@ -148,7 +140,10 @@ def check_cycles(connection, scope, data_dir: Path, problems: Problems, reread) 
                       select walk.first, t.[{target}], walk.path || ' > ' || t.[{target}],
                         walk.depth + 1, walk.file, walk.line
                       from walk join [{table.name}] t on t.[{source}] = walk.node
-                      where {which} and walk.node != walk.first and walk.depth < {MAX_CHAIN})
+                      where {which} and walk.node != walk.first and walk.depth < {MAX_CHAIN}
+                        -- a row that leads into a circle it is not on stops where it meets it
+                        and (t.[{target}] = walk.first or instr(' > ' || walk.path || ' > ',
+                          ' > ' || t.[{target}] || ' > ') = 0))
                     select first, min(path), file, line from walk
                     where node = first or depth = {MAX_CHAIN} group by first"""
             )
@@ -158,14 +153,8 @@ def check_cycles(connection, scope, data_dir: Path, problems: Problems, reread) 
                 if circle in circles:
                     continue  # the same circle, walked from another of its rows
                 circles.add(circle)
-                value = path.split(" > ")[1]
-                problems.add(
-                    f"{data_dir.name}/{source_file}",
-                    reread.key_line(data_dir / source_file, line, key, value),
-                    f"goes round in a circle: {path}",
-                    record=first,
-                    field=key,
-                )
+                value, message = path.split(" > ")[1], f"goes round in a circle: {path}"
+                reread.report(problems, data_dir, source_file, line, key, value, message, first)
 
 
 def check_coverage(connection, scope, data_dir: Path, problems: Problems, reread) -> None:
@@ -234,6 +223,13 @@ class _Reread:
         if path not in self._parsed:
             self._parsed[path] = read_yaml(path, str(path), Problems(), exact=True).data
         return self._parsed[path]
+
+    def report(self, problems, data_dir: Path, source_file, line, key, value, message, record):
+        """A problem at the line of `key: value` in the record starting on `line`."""
+        at = self.key_line(data_dir / source_file, line, key, value)
+        problems.add(
+            f"{data_dir.name}/{source_file}", at, message, record=record or None, field=key
+        )
 
     def key_line(self, path: Path, record_line: int, key: str, value) -> int:
         for mapping in _mappings(self._data(path)):

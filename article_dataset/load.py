@@ -222,6 +222,17 @@ def read_text(
         return None
 
 
+def exact_load(text: str):
+    """The data of a YAML text with every mapping's and list's lines (PyYAML's parser; its
+    errors raised as they are): the reference the fast path must match."""
+    loader = _Loader(text)  # a SafeLoader subclass: no arbitrary objects
+    loader.anchored = "&" in text
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
 def read_yaml(
     path: Path, display: str, problems: Problems, digests: dict | None = None, exact=False
 ) -> SourceFile:
@@ -251,12 +262,7 @@ def read_yaml(
                 problems.add(display, 0, "file is empty: it holds no data, only comments")
             return source
     try:
-        loader = _Loader(text)  # a SafeLoader subclass: no arbitrary objects
-        loader.anchored = "&" in text
-        try:
-            source.data = loader.get_single_data()
-        finally:
-            loader.dispose()
+        source.data = exact_load(text)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         context = error.context

@@ -1,17 +1,19 @@
 """Helpers for the browser tests: Debian's chromium (required in CI), a plain `datasette serve`
 on the built database, a page that reaches nothing off loopback, and screenshots.
 
-A test module imports the fixtures it uses: `from tests.browser_support import browser, page`.
+conftest.py makes the fixtures available to every test module.
 """
 
 from __future__ import annotations
 
-import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from .server import free_port, running, skip_or_fail
+from article_dataset.site.serving import datasette_executable
+
+from .server import ROOT, free_port, running, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Without the background-networking flags chromium phones home, and the closed network refuses it.
@@ -36,7 +38,6 @@ def require_chromium() -> None:
         skip_or_fail("playwright is not installed")
 
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -62,28 +63,44 @@ def browser():
 def server(db_path):
     """`datasette serve article.db` as a reader runs it: no -m, the plugin adds the metadata."""
     port = free_port()
-    datasette = str(Path(sys.executable).with_name("datasette"))
-    command = [datasette, "serve", str(db_path), "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        datasette_executable(),
+        "serve",
+        str(db_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     with running(command, port) as base:
         yield base
 
 
-@pytest.fixture
-def page(browser, server):
-    """A fresh page on the server; anything off 127.0.0.1 (map tiles) is refused at once."""
-    context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
+@contextmanager
+def local_page(browser, base: str, **options):
+    """A page on `base` in a context of its own (options: viewport, java_script_enabled...);
+    anything off `base` (map tiles) is refused at once."""
+    context = browser.new_context(base_url=base, **options)
     context.set_default_timeout(10_000)
 
     def only_local(route):
-        if route.request.url.startswith(server):
+        if route.request.url.startswith(base):
             route.continue_()
         else:
             route.abort()
 
     context.route("**/*", only_local)
-    page = context.new_page()
-    yield page
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    """A fresh page on the server, 1280 pixels wide."""
+    with local_page(browser, server, viewport={"width": 1280, "height": 900}) as page:
+        yield page
 
 
 def shot(page, name: str) -> None:

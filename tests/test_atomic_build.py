@@ -144,3 +144,39 @@ def test_killed_incremental_build_is_rolled_back_or_complete(tmp_path):
     assert sum(code == -signal.SIGKILL for _, code, _ in outcomes) >= 3, outcomes
     build(db, data)
     assert table_rows(db) == new_rows
+
+
+def test_the_build_after_a_killed_one_rolls_it_back_and_goes_on(tmp_path):
+    """A build killed mid-write leaves a hot journal; the next build must roll it back and
+    build, not take the file for someone else's because it cannot be read as it is."""
+    import shutil
+
+    from article_dataset import build
+
+    from .conftest import DATA
+    from .test_incremental import table_rows
+
+    made = tmp_path / "made" / "article.db"
+    made.parent.mkdir()
+    build(made, DATA)
+    writing = sqlite3.connect(made)
+    writing.execute("PRAGMA cache_size = 1")  # spill to the file: the journal holds pages
+    writing.execute("BEGIN IMMEDIATE")
+    writing.execute("UPDATE claims SET note = 'half-written'")
+    killed = tmp_path / "killed" / "article.db"
+    killed.parent.mkdir()
+    for suffix in ("", "-journal"):  # the files as a killed writer leaves them
+        shutil.copy(f"{made}{suffix}", f"{killed}{suffix}")
+    writing.rollback()
+    writing.close()
+    try:  # the journal is hot: a read-only reader cannot use the file
+        sqlite3.connect(f"file:{killed}?mode=ro", uri=True).execute(
+            "select count(*) from claims"
+        ).fetchone()
+        raise AssertionError("the copied journal is not hot")
+    except sqlite3.OperationalError:
+        pass
+    report = build(killed, DATA)
+    assert report.mode == "up to date"
+    assert table_rows(killed) == table_rows(made)
+    assert integrity(killed) == [("ok",)]

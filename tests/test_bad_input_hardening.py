@@ -316,3 +316,24 @@ def test_a_misnamed_article_folder_is_reported_once_per_file(broken, good):
             "unknown article 'test-fixture-article' (there is no folder articles/",
             "records of this file cite it; the first is here",
         )
+
+
+def test_a_record_leading_into_a_circle_is_not_reported_as_one(data_copy, tmp_path):
+    """Two places inside each other: the circle is reported once, as itself; the jail inside
+    one of them leads into it but is not on it."""
+    from article_dataset import build
+    from article_dataset.build import BuildError
+
+    places = data_copy / "registry" / "places.yml"
+    text = places.read_text(encoding="utf-8")
+    record = text.index("- id: akmola-province")
+    parent = text.index("  parent: kazakhstan", record)
+    text = text[:parent] + "  parent: atbasar" + text[parent + len("  parent: kazakhstan") :]
+    places.write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError) as refused:
+        build(tmp_path / "article.db", data_copy)
+    circles = [line for line in str(refused.value).splitlines() if "circle" in line]
+    assert circles == [
+        "data/registry/places.yml:39: record 'akmola-province', field 'parent': "
+        "goes round in a circle: akmola-province > atbasar > akmola-province"
+    ]

@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser_support import shot
+from tests.browser_support import local_page, shot
 from tests.conftest import DATA, build_edited
 from tests.server import free_port, running
 
@@ -205,15 +205,7 @@ def hostile_server(tmp_path_factory, public_serve):
 def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_server):
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=hostile_server)
-    context.route(
-        "**/*",
-        lambda route: (
-            route.continue_() if route.request.url.startswith(hostile_server) else route.abort()
-        ),
-    )
-    page = context.new_page()
-    try:
+    with local_page(browser, hostile_server) as page:
         # What each page shows of the description (the search page a snippet of it, marked).
         script = "<script>window.__xss = 1</script>"
         for path, shown in (
@@ -246,5 +238,3 @@ def test_markup_in_records_is_shown_as_text_and_never_runs(browser, hostile_serv
         tooltip = page.locator("svg title").filter(has_text="(hostile title)").first
         assert tooltip.text_content().startswith(script)
         shot(page, "12-hostile-text-inert.png")
-    finally:
-        context.close()

@@ -42,15 +42,15 @@ def claimed_values(db) -> set[tuple[str, str, str, str]]:
 
 def test_every_value_of_every_record_is_backed(built, db):
     _, report = built
-    values, automatic, curated, waived = report.values
+    automatic, curated, waived = report.values
     claimed = {
         tuple(row) for row in db.execute("select record_table, record_id, field, value from claims")
     }
     expected = claimed_values(db)
     assert claimed == expected
-    assert values == len(expected) == automatic + curated + waived
+    assert automatic + curated + waived == len(expected)
     assert automatic > curated > waived > 0
-    assert f"values: {values}/{values} backed" in str(report) and "= 100.0%" in str(report)
+    assert f"values: {len(expected)}, each stated by its sentence or waived" in str(report)
 
 
 def test_every_claim_quote_is_the_text_at_its_offsets_inside_its_sentence(db):

@@ -20,7 +20,7 @@ MEMORY_GROWTH_MB = 200
 
 
 @pytest.fixture(scope="module")
-def server(db_path, tmp_path_factory, public_serve):
+def public_server(db_path, tmp_path_factory, public_serve):
     """(base URL, process, its log) on a private copy of the built database."""
     folder = tmp_path_factory.mktemp("hostile-requests")
     with serving_copy(db_path, folder, public_serve) as (base, process, _, log):
@@ -75,8 +75,8 @@ UNKNOWN = [
 ]
 
 
-def test_unknown_paths_are_not_found_and_cost_a_line_of_log(server):
-    base, _, log = server
+def test_unknown_paths_are_not_found_and_cost_a_line_of_log(public_server):
+    base, _, log = public_server
     before = log.stat().st_size
     for path in UNKNOWN:
         response = get(base, path)
@@ -131,8 +131,8 @@ MISTAKES = {
 
 
 @pytest.mark.parametrize("name", sorted(MISTAKES))
-def test_a_request_mistake_is_answered_400_with_its_reason(server, name):
-    base, _, log = server
+def test_a_request_mistake_is_answered_400_with_its_reason(public_server, name):
+    base, _, log = public_server
     path, params, reason = MISTAKES[name]
     before = log.stat().st_size
     response = get(base, path, **params)
@@ -146,16 +146,16 @@ def test_a_request_mistake_is_answered_400_with_its_reason(server, name):
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 @pytest.mark.parametrize("path", ["/article/timeline", "/article", "/article/actors/-/insert"])
-def test_only_reading_methods_are_served(server, method, path):
-    base, _, _ = server
+def test_only_reading_methods_are_served(public_server, method, path):
+    base, _, _ = public_server
     response = httpx.request(method, base + path, data={"date": "2023"}, timeout=10)
     assert response.status_code == 405
     assert "read-only" in response.text
     assert get(base, "/article/timeline").status_code == 200
 
 
-def test_missing_blobs_and_debug_pages_are_not_found(server):
-    base, _, log = server
+def test_missing_blobs_and_debug_pages_are_not_found(public_server):
+    base, _, log = public_server
     before = log.stat().st_size
     for path, params in (
         ("/article.blob", {"sql": "select 1 as b where 0", "_blob_column": "b"}),
@@ -166,8 +166,8 @@ def test_missing_blobs_and_debug_pages_are_not_found(server):
     assert "Traceback" not in log.read_text(errors="replace")[before:]
 
 
-def test_head_is_served(server):
-    base, _, _ = server
+def test_head_is_served(public_server):
+    base, _, _ = public_server
     assert httpx.head(base + "/article/actors", timeout=10).status_code == 200
 
 
@@ -209,8 +209,8 @@ OVERSIZED = {
 
 
 @pytest.mark.parametrize("name", sorted(OVERSIZED))
-def test_an_oversized_request_is_refused_before_datasette_reads_it(server, name):
-    base, _, _ = server
+def test_an_oversized_request_is_refused_before_datasette_reads_it(public_server, name):
+    base, _, _ = public_server
     query, status, reason = OVERSIZED[name]
     path = "/article" if "sql=" in query else "/article/claims"
     for suffix in ("", ".json"):
@@ -220,8 +220,8 @@ def test_an_oversized_request_is_refused_before_datasette_reads_it(server, name)
     assert response.json()["ok"] is False
 
 
-def test_a_long_path_is_refused(server):
-    base, _, _ = server
+def test_a_long_path_is_refused(public_server):
+    base, _, _ = public_server
     response = get(base, "/article/" + "a" * guard.MAX_PATH_BYTES)
     assert response.status_code == 414
     assert "the path is longer than" in response.text
@@ -273,8 +273,8 @@ EXPENSIVE_SQL = {
 
 
 @pytest.mark.parametrize("name", sorted(EXPENSIVE_SQL))
-def test_expensive_sql_is_refused_with_its_reason_in_every_format(server, name):
-    base, _, _ = server
+def test_expensive_sql_is_refused_with_its_reason_in_every_format(public_server, name):
+    base, _, _ = public_server
     sql, reason = EXPENSIVE_SQL[name]
     answer = get(base, "/article.json", sql=sql)
     assert answer.status_code == 400
@@ -302,9 +302,9 @@ def test_one_request_cannot_take_the_servers_memory(db_path, tmp_path, public_se
     assert peak - start < MEMORY_GROWTH_MB
 
 
-def test_a_large_answer_within_the_limits_is_served(server):
+def test_a_large_answer_within_the_limits_is_served(public_server):
     """The limits refuse what is too large, not what is merely large."""
-    base, _, _ = server
+    base, _, _ = public_server
     sql = "select * from evidence a, evidence b limit 1000"
     answer = get(base, "/article.json", sql=sql, _shape="array")
     assert answer.status_code == 200 and len(answer.json()) == 1000
@@ -312,8 +312,8 @@ def test_a_large_answer_within_the_limits_is_served(server):
     assert rows.status_code == 200
 
 
-def test_canned_queries_and_search_pass_the_limits(server):
-    base, _, _ = server
+def test_canned_queries_and_search_pass_the_limits(public_server):
+    base, _, _ = public_server
     for path, params in (
         ("/article/timeline.json", {}),
         ("/article/search.json", {"q": "torture"}),
@@ -338,14 +338,14 @@ RUNAWAYS = {
 
 
 @pytest.mark.parametrize("kind", sorted(RUNAWAYS))
-def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(server, kind):
+def test_expensive_queries_wait_their_turn_and_cheap_pages_do_not(public_server, kind):
     """More runaway queries at once than the custom-SQL gate runs and queues: the surplus is
     told 503 at once, the rest each run to the time limit in turn, and a table page asked for
     meanwhile is answered before the first of them ends (without the gate, they would hold
     every SQL thread of the server for a second)."""
     import asyncio
 
-    base, _, _ = server
+    base, _, _ = public_server
     path, params = RUNAWAYS[kind]
     slow = guard.MAX_CUSTOM_SQL + guard.MAX_WAITING + 2
     finished: list[tuple[str, int]] = []

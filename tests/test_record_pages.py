@@ -228,11 +228,29 @@ def test_labels_are_looked_up_once_and_kept_in_a_bounded_cache(datasette, db, mo
 
     monkeypatch.setattr(cells, "LABELS_KEPT", 3)
     monkeypatch.setattr(cells, "_labels", OrderedDict())  # earlier tests filled the real one
+    queries = []
+    connect = cells._connection
+
+    class Counted:  # the lookup connection, counting the queries asked of it
+        def __init__(self, connection):
+            self.connection = connection
+
+        def execute(self, sql, *args):
+            queries.append(sql)
+            return self.connection.execute(sql, *args)
+
+    monkeypatch.setattr(cells, "_connection", lambda *a: Counted(connect(*a)))
     actors = db.execute("select id, name from actors order by id limit 6").fetchall()
-    for _ in range(2):
-        shown = [cells.record_label(datasette, "article", "actors", a["id"]) for a in actors]
-        assert shown == [a["name"] for a in actors]
-        assert len(cells._labels) <= 3
+    shown = [cells.record_label(datasette, "article", "actors", a["id"]) for a in actors]
+    assert shown == [a["name"] for a in actors]
+    assert [key[-1] for key in cells._labels] == [a["id"] for a in actors[3:]]  # the last 3
+    asked = len(queries)
+    assert [cells.record_label(datasette, "article", "actors", a["id"]) for a in actors[3:]] == [
+        a["name"] for a in actors[3:]
+    ]
+    assert len(queries) == asked  # kept: not looked up again
+    assert cells.record_label(datasette, "article", "actors", actors[0]["id"]) == actors[0]["name"]
+    assert len(queries) == asked + 1  # gone from the cache: looked up once more
     assert cells.record_label(datasette, "article", "actors", "no-such-actor") is None
     assert cells.record_label(datasette, "article", "no such table", "x") is None
 

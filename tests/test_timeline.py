@@ -19,7 +19,7 @@ from datasette.utils import tilde_encode
 from article_dataset.metadata import metadata
 from article_dataset.site import timeline
 from article_dataset.site.timeline_svg import LABEL_WIDTH
-from tests.browser_support import shot
+from tests.browser_support import local_page, shot
 from tests.conftest import label_of
 
 TIMELINE = "/-/timeline"
@@ -415,13 +415,7 @@ def test_tab_reaches_the_first_mark_and_shows_its_title_then_opens_it(page, db):
 def test_on_a_phone_the_chart_scrolls_inside_its_box(browser, server):
     from playwright.sync_api import expect
 
-    context = browser.new_context(base_url=server, viewport={"width": 390, "height": 844})
-    context.route(
-        "**/*",
-        lambda route: route.continue_() if route.request.url.startswith(server) else route.abort(),
-    )
-    page = context.new_page()
-    try:
+    with local_page(browser, server, viewport={"width": 390, "height": 844}) as page:
         page.goto(TIMELINE)
         sizes = page.evaluate(
             """() => {
@@ -451,19 +445,13 @@ def test_on_a_phone_the_chart_scrolls_inside_its_box(browser, server):
         expect(page.locator(".timeline-legend")).to_be_visible()
         page.evaluate("() => document.querySelector('.timeline-scroll').scrollLeft = 0")
         shot(page, "timeline-390.png")
-    finally:
-        context.close()
 
 
 def test_without_javascript_the_chart_is_the_same(browser, server, page, db):
     page.goto(TIMELINE)
     with_scripts = page.locator("svg.timeline-chart").inner_html()
-    context = browser.new_context(base_url=server, java_script_enabled=False)
-    try:
-        plain = context.new_page()
+    with local_page(browser, server, java_script_enabled=False) as plain:
         plain.goto(TIMELINE)
         assert plain.locator("svg.timeline-chart").inner_html() == with_scripts
         assert plain.locator("a.record-link").count() == len(records(db, dated=True))
         assert plain.locator("a.record-link").first.is_visible()
-    finally:
-        context.close()

@@ -10,11 +10,11 @@ it reads from the database.
 from __future__ import annotations
 
 from datasette import hookimpl
-from datasette.utils import tilde_encode
 
 from . import citing, facets, reading, records, timeline
 from .cells import labelled_link, link, linked_record, record_links
 from .embedded import embedded, record_linking
+from .pages import row_url
 
 # Enough to map the whole file of a corpus of ~10 000 articles; address space, not memory.
 MMAP_BYTES = 1 << 31
@@ -63,7 +63,7 @@ def render_cell(row, value, column, table, database, datasette):
     if linked is None or None in linked:
         return None
     record_table, record_id = linked
-    url = datasette.urls.row(database, str(record_table), tilde_encode(str(record_id)))
+    url = row_url(datasette, database, record_table, record_id)
     if table is None:
         return link(url, value, None)
     return labelled_link(datasette, database, str(record_table), record_id, url)

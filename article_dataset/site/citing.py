@@ -16,7 +16,7 @@ from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 
 from .embedded import record_linking
-from .pages import article_database, label_sql, read_url, site_url
+from .pages import article_database, label_sql, read_url, row_url, site_url
 
 # Not a curated record, but a citable document: the annotated article, /-/read/<id>.
 ARTICLES = "articles"
@@ -115,7 +115,7 @@ async def citation(
         sentences, genre = [], "Annotated article"
         about = _article_note(row)
     else:
-        path = datasette.urls.row(database, table, tilde_encode(record_id))
+        path = row_url(datasette, database, table, record_id)
         if sentences is None:
             sentences = await supporting_sentences(db, table, record_id)
         genre = f"Curated record ({table})"

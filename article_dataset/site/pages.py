@@ -43,6 +43,11 @@ def text_path(article_id: str) -> str:
     return TEXT_PATH.format(tilde_encode(str(article_id)))
 
 
+def row_url(datasette, database: str, table: str, record_id) -> str:
+    """A record's page: its id tilde-encoded, so no id can leave the database's pages."""
+    return datasette.urls.row(database, str(table), tilde_encode(str(record_id)))
+
+
 def read_url(datasette, article_id: str, anchor: str | None = None) -> str:
     """The annotated article's address: #s<number> for a sentence, #q-<start>-<end> for an
     evidence span (offsets in articles.text)."""

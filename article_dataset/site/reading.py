@@ -13,12 +13,12 @@ import itertools
 import re
 from collections import defaultdict
 
-from datasette.utils import tilde_decode, tilde_encode
+from datasette.utils import tilde_decode
 from datasette.utils.asgi import NotFound, Response
 
 from . import citing
 from .embedded import embedded, record_linking
-from .pages import article_database, read_url, render_page
+from .pages import article_database, read_url, render_page, row_url
 
 # What the reader sees the kinds of records as, in the order the page lists them.
 KIND_NAMES = {
@@ -185,7 +185,7 @@ async def read_page(request, datasette):
     text = article["text"]
 
     def url(table: str, record_id: str) -> str:
-        return datasette.urls.row(database, table, tilde_encode(str(record_id)))
+        return row_url(datasette, database, table, record_id)
 
     linking = record_linking(datasette, database)
     tables_metadata = ((embedded(db.path, db.is_mutable) or {}).get("database") or {}).get(
@@ -286,6 +286,7 @@ async def read_page(request, datasette):
         ]
         paragraphs.append(paragraph)
 
+    citation = await citing.citation(datasette, database, "articles", article_id, request)
     sentences = [p["sentence"] for par in paragraphs for p in par["pieces"] if "sentence" in p]
     context = {
         "database": database,
@@ -298,8 +299,8 @@ async def read_page(request, datasette):
         "record_count": len(records),
         "q": request.args.get("q") or "",
         "match_count": len(matches),
-        "citation": await _citation(datasette, database, article_id, request),
-        "version": await citing.dataset_version(datasette, database),
+        "citation": citation,
+        "version": citation["version"],
     }
     return await render_page(datasette, request, "read.html", context)
 
@@ -312,11 +313,6 @@ async def text_page(request, datasette):
     if found is None:
         raise NotFound(f"No article with the id {article_id!r}")
     return Response.text(found[0])
-
-
-async def _citation(datasette, database, article_id, request):
-    cite = getattr(citing, "citation", None)
-    return await cite(datasette, database, "articles", article_id, request) if cite else None
 
 
 async def site_context(datasette, database):

@@ -7,12 +7,12 @@ quotes marked, its values claim by claim with who asserts each, its disputes bot
 
 from __future__ import annotations
 
-from datasette.utils import tilde_encode, urlsafe_components
+from datasette.utils import urlsafe_components
 
 from . import citing
 from .cells import record_label
 from .embedded import record_linking
-from .pages import read_url
+from .pages import read_url, row_url
 
 # As the `provenance` canned query names who asserts a value that no actor asserts.
 THE_ARTICLE = "the article"
@@ -94,7 +94,7 @@ class Links:
         self.datasette, self.database = datasette, database
 
     def row(self, table: str, record_id: str) -> str:
-        return self.datasette.urls.row(self.database, table, tilde_encode(str(record_id)))
+        return row_url(self.datasette, self.database, table, record_id)
 
     def read(self, article_id: str, anchor: str | None = None) -> str:
         return read_url(self.datasette, article_id, anchor)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import collections
 import datetime
+import functools
 import re
 import urllib.parse
 from dataclasses import dataclass
 
-from datasette.utils import tilde_encode
 from datasette.utils.asgi import BadRequest, NotFound
 
-from .pages import STATEMENT_LABEL, article_database, render_page
+from .pages import STATEMENT_LABEL, article_database, render_page, row_url
 from .timeline_svg import (
     SVG,
     Group,
@@ -63,10 +63,10 @@ LEGEND = {  # key: (what it tells, what it means)
 DATES = "date, date_start, date_end, date_sort, date_precision, date_qualifier, date_text"
 COLUMNS = f"id, title, {DATES}"
 RECORDS = f"""
-select 'events' as record_table, {COLUMNS}, null as event_id from events
+select 'events' as record_table, {COLUMNS} from events
 where article_id = :article and date is {{dated}}
 union all
-select 'statements', id, {STATEMENT_LABEL} as title, {DATES}, event_id from statements
+select 'statements', id, {STATEMENT_LABEL} as title, {DATES} from statements
 where article_id = :article and date is {{dated}}
 order by date_sort, record_table, id limit :limit offset :offset
 """
@@ -75,9 +75,12 @@ order by date_sort, record_table, id limit :limit offset :offset
 LATEST = """select id, title from articles where date_sort is not null
 order by date_sort desc, id limit :limit"""
 FIRST = "select id, title from articles order by id limit 1"
-COUNT = """
-select (select count(*) from events where article_id = :article and date is {dated})
-  + (select count(*) from statements where article_id = :article and date is {dated})
+# (dated, undated) records of the article.
+COUNTS = """
+select sum(dated), sum(not dated) from (
+  select date is not null as dated from events where article_id = :article
+  union all
+  select date is not null from statements where article_id = :article)
 """
 
 
@@ -259,8 +262,7 @@ async def timeline_page(request, datasette):
     article = await _article(db, request.args.get("article"))
     page = _page_number(request.args.get("page"))
     scope = {"article": article["id"]}
-    (dated_total,) = (await _rows(db, COUNT.format(dated="not null"), **scope))[0]
-    (undated_total,) = (await _rows(db, COUNT.format(dated="null"), **scope))[0]
+    dated_total, undated_total = (int(n or 0) for n in (await _rows(db, COUNTS, **scope))[0])
     pages = max(1, -(-dated_total // MAX_MARKS))
     if page > pages:
         raise NotFound(f"The timeline has {pages} page(s)")
@@ -269,10 +271,8 @@ async def timeline_page(request, datasette):
     undated = await _rows(db, RECORDS.format(dated="null"), **scope, limit=MAX_UNDATED, offset=0)
 
     def mark(row) -> Mark:  # the columns in the order of Mark's fields
-        url = datasette.urls.row(database, row["record_table"], tilde_encode(row["id"]))
-        return Mark(
-            row["record_table"], *(row[k] for k in COLUMNS.split(", ")), url, row["event_id"]
-        )
+        url = row_url(datasette, database, row["record_table"], row["id"])
+        return Mark(row["record_table"], *(row[k] for k in COLUMNS.split(", ")), url)
 
     shaped = [(m, shape(m)) for m in map(mark, dated)]
     thread_of, found = threads(*await _graph(db, scope))
@@ -286,7 +286,7 @@ async def timeline_page(request, datasette):
             legend[heading].append({"key": key, "label": label, "swatch": swatch(key)})
     context = {
         "article": article,
-        "article_url": datasette.urls.row(database, "articles", tilde_encode(article["id"])),
+        "article_url": row_url(datasette, database, "articles", article["id"]),
         "articles": await _articles(db, article),
         "drawing": drawing,
         "legend": list(legend.items()),
@@ -357,6 +357,7 @@ def _page_urls(article_id: str, page: int, pages: int) -> dict:
     }
 
 
+@functools.cache  # the same few pictures on every page
 def swatch(key: str):
     """The legend's picture of a kind of mark, drawn as the timeline draws it."""
     day, days = datetime.date(2000, 7, 1), datetime.timedelta(days=1)

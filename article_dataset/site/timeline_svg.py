@@ -58,7 +58,6 @@ class Mark:
     qualifier: str | None
     date_text: str | None
     url: str
-    event_id: str | None = None
 
 
 @dataclass
