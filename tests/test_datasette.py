@@ -96,15 +96,38 @@ FACETED = [
     "/article/statements.json?_facet_size=2",
     "/article/claims.json?_facet=field",
     "/article/events.json?_search=nothing-matches-this",
+    "/article/figures.json?_facet=value&_facet=unit&_facet_size=3",  # numbers and ties
+    "/article/claims.json?_facet=value&_facet_size=5",  # many values: no known ones
 ]
 
 
+# How the one pass counts (site/facets.py): sums of each column's known values (an immutable
+# database), a GROUP BY of the columns together, or, past MAX_COMBINATIONS, one per column.
+COUNTING = {
+    "known values": "_count_known",
+    "combinations": "_count_combinations",
+    "each column": "_count_each",
+}
+
+
+@pytest.mark.parametrize("how", COUNTING)
 @pytest.mark.parametrize("path", FACETED)
-async def test_facets_counted_in_one_pass_are_what_datasette_counts(datasette, monkeypatch, path):
+async def test_facets_counted_in_one_pass_are_what_datasette_counts(
+    db_path, monkeypatch, path, how
+):
     """The site counts a request's column facets in one pass (site/facets.py); Datasette's own
     ColumnFacet, one query per facet, must give the very same facets, counts, labels, links."""
+    from datasette.app import Datasette
+
+    from article_dataset.metadata import metadata
     from article_dataset.site import facets
 
+    if how == "known values":
+        datasette = Datasette(immutables=[str(db_path)], metadata=metadata())
+    else:
+        datasette = Datasette([str(db_path)], metadata=metadata())
+    if how == "each column":
+        monkeypatch.setattr(facets, "MAX_COMBINATIONS", -1)
     page = path.replace(".json", "")
 
     async def shown() -> str:  # the page, but for how long its queries took
@@ -112,17 +135,51 @@ async def test_facets_counted_in_one_pass_are_what_datasette_counts(datasette, m
         return re.sub(r"Queries took [0-9.]+ms", "", html)
 
     counted = []
-    count = facets.OnePassColumnFacet._count
+    method = getattr(facets.OnePassColumnFacet, COUNTING[how])
 
-    async def spied(self, columns, limit):
-        counted.append(await count(self, columns, limit))
+    async def spied(self, *args):
+        counted.append(await method(self, *args))
         return counted[-1]
 
-    monkeypatch.setattr(facets.OnePassColumnFacet, "_count", spied)
+    monkeypatch.setattr(facets.OnePassColumnFacet, COUNTING[how], spied)
     one_pass = (await datasette.client.get(path)).json()["facet_results"]
-    assert counted and all(result is not None for result in counted)  # the one pass ran
+    if how == "known values" and "_facet=value&" in path and "claims" in path:
+        assert counted == [None]  # a column of many values: counted another way
+    else:
+        assert counted and all(result is not None for result in counted)  # this way ran
     one_pass_page = await shown()
     assert len(one_pass) >= (0 if "nothing" in path else 2)
     monkeypatch.setattr(facets, "replace_column_facet", lambda classes: classes)
     assert (await datasette.client.get(path)).json()["facet_results"] == one_pass
     assert await shown() == one_pass_page
+
+
+@pytest.mark.parametrize("table", ["events", "sentences", "statements", "actors"])
+@pytest.mark.parametrize("term", ["video", "Danebaev", "nothing-matches-this", '"quoted'])
+async def test_search_counts_from_the_index_are_the_tables(db_path, table, term):
+    """An immutable database counts a search's matches from the full-text index alone
+    (site/searching.py): the same count as the rows of the table that match."""
+    import sqlite3
+
+    from datasette.app import Datasette
+    from datasette.utils import escape_fts
+
+    datasette = Datasette(immutables=[str(db_path)], settings={"trace_debug": True})
+    response = await datasette.client.get(
+        f"/article/{table}.json", params={"_search": term, "_trace": "1", "_nofacet": "1"}
+    )
+    assert response.status_code == 200
+    counts = [t["sql"] for t in response.json()["_trace"]["traces"] if "count(*)" in t["sql"]]
+    assert counts == [
+        f"select count(*) from {table}_fts where {table}_fts match escape_fts(:search)"
+    ]
+    connection = sqlite3.connect(db_path)
+    connection.create_function("escape_fts", 1, escape_fts)
+    [(expected,)] = connection.execute(
+        f"select count(*) from {table} where rowid in "
+        f"(select rowid from {table}_fts where {table}_fts match escape_fts(?))",
+        [term],
+    )
+    connection.close()
+    assert response.json()["filtered_table_rows_count"] == expected
+    assert expected > 0 or term in ("nothing-matches-this", '"quoted') or table == "actors"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from . import citing, facets, reading, records, timeline
+from . import citing, facets, reading, records, searching, timeline
 from .cells import labelled_link, link, linked_record, record_links
 from .embedded import embedded, record_linking
 from .pages import row_url
@@ -108,6 +108,15 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     if view_name in ("index", "database"):
         return reading.site_context(datasette, database)
     return None
+
+
+@hookimpl
+def startup(datasette):
+    async def count_searches_from_index():
+        for db in datasette.databases.values():
+            await searching.count_searches_from_index(db)
+
+    return count_searches_from_index
 
 
 @hookimpl(wrapper=True)
