@@ -287,31 +287,64 @@ class _Walker:
         self.position += 1
         return self.flow(data, token[2], depth)
 
+    # The two loops below run for every key and item of a corpus: scalars, most values, are
+    # checked in place rather than through value(), and the position is kept in a local.
     def _block_mapping(self, data: dict, depth: int) -> Located:
-        first = self._next()
+        tokens, position = self.tokens, self.position
+        end, deeper = len(tokens), depth + 1
+        first = tokens[position]
         mapping, indent = Located(), first[1]
-        mapping.line, mapping.key_lines = first[3], {}
+        mapping.line, key_lines = first[3], {}
+        mapping.key_lines = key_lines
         for key, item in data.items():
-            token = self._next()
+            token = tokens[position] if position < end else None
             if token is None or token[0] != "key" or token[1] != indent or token[2] != key:
                 raise NotFast("a key does not match what was scanned")
-            self.position += 1
-            mapping.key_lines[key] = token[3]
-            value = self.value(item, token[3], indent + 1, depth + 1)
-            _own(mapping, value)
-            mapping[key] = value
+            position += 1
+            line = key_lines[key] = token[3]
+            kind = type(item)
+            if kind is dict or kind is list:
+                self.position = position
+                item = self.value(item, line, indent + 1, deeper)
+                position = self.position
+                _own(mapping, item)
+            else:
+                self._scalar_at(item, kind, deeper)
+            mapping[key] = item
+        self.position = position
         return mapping
 
+    def _scalar_at(self, item, kind, depth: int) -> None:
+        if depth > MAX_DEPTH:
+            raise NotFast("nested deeper than the build allows")
+        if kind is str:
+            if item and item[0] in _TYPED_FIRST and _may_be_typed(item):
+                self.suspects.add(item)
+        else:
+            self.scalar(item)
+
     def _block_list(self, data: list, indent: int, depth: int) -> LocatedList:
+        tokens, position = self.tokens, self.position
+        end, deeper = len(tokens), depth + 1
         items = LocatedList()
-        items.line, items.item_lines = self._next()[2], []
+        items.line, item_lines = tokens[position][2], []
+        items.item_lines = item_lines
         for item in data:
-            token = self._next()
+            token = tokens[position] if position < end else None
             if token is None or token[0] != "item" or token[1] != indent:
                 raise NotFast("a list item does not match what was scanned")
-            self.position += 1
-            items.item_lines.append(token[3])
-            items.append(self.value(item, token[3], indent + 2, depth + 1))
+            position += 1
+            line = token[3]
+            item_lines.append(line)
+            kind = type(item)
+            if kind is dict or kind is list:
+                self.position = position
+                item = self.value(item, line, indent + 2, deeper)
+                position = self.position
+            else:
+                self._scalar_at(item, kind, deeper)
+            items.append(item)
+        self.position = position
         return items
 
     def flow(self, data, line: int, depth: int = 0):

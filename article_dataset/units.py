@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
 
@@ -156,21 +155,30 @@ def _listing(folder: str, problems: Problems | None = None, shown: str = "") -> 
 
 
 def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
-    path = data_dir / "articles" / article_id / "source.txt"
-    if not path.parent.is_dir():
-        raise KeyError(article_id)
+    path = os.path.join(data_dir, "articles", article_id, "source.txt")
     try:
-        stat = path.stat()
+        stat = os.stat(path)
     except OSError:
+        if not os.path.isdir(os.path.dirname(path)):
+            raise KeyError(article_id) from None
         return None
-    return _parsed_article(path, stat.st_mtime_ns, stat.st_size, article_id)
+    key = (path, stat.st_mtime_ns, stat.st_size, article_id)
+    if key not in _TEXTS:
+        text = read_text(Path(path), "", Problems(), limit=MAX_VALUE_BYTES)  # its unit says why
+        _remember_text(key, None if text is None else ArticleText.from_raw(article_id, text))
+    return _TEXTS[key]
 
 
-@lru_cache(maxsize=256)
-def _parsed_article(path: Path, _mtime_ns: int, _size: int, article_id: str):
-    """Cached by modification time and size, so an edited text is read again."""
-    text = read_text(path, "", Problems(), limit=MAX_VALUE_BYTES)  # its unit reports why not
-    return None if text is None else ArticleText.from_raw(article_id, text)
+# Parsed texts by (path, mtime, size, article id), so that an edited text is read again; the
+# unit of an article leaves its text here for the units after it, which cite it.
+_TEXTS: dict[tuple, ArticleText | None] = {}
+TEXTS_KEPT = 256
+
+
+def _remember_text(key: tuple, text: ArticleText | None) -> None:
+    if len(_TEXTS) >= TEXTS_KEPT:
+        del _TEXTS[next(iter(_TEXTS))]
+    _TEXTS[key] = text
 
 
 def warm_up() -> None:
@@ -214,6 +222,12 @@ def compile_unit(data_dir: Path, unit: Unit, exact: bool = False) -> UnitResult:
         complete = complete and raw is not None
         if complete:
             text = ArticleText.from_raw(unit.article_id, raw)
+            try:
+                stat = os.stat(text_file.path)
+                key = (os.fspath(text_file.path), stat.st_mtime_ns, stat.st_size, unit.article_id)
+                _remember_text(key, text)
+            except OSError:
+                pass  # gone since: the units that cite it find that out themselves
             add_articles(ctx, source, text_file, text, digests[text_file.path])
     elif complete:
         if unit.article_id is None:
