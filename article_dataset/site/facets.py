@@ -67,29 +67,29 @@ class OnePassColumnFacet(ColumnFacet):
         ]
 
     async def _count_known(self, unique: list[str], facets: int) -> list[Counter] | None:
-        """Each column's values counted in one pass with no sorting at all: a sum for each of
-        its values, known from the table (an immutable one, whose values cannot change).
-        None when a column has too many values, or the sums do not add up."""
+        """Each column's values counted in one pass with no sorting at all, from the values
+        the table holds (an immutable table, whose values cannot change): its rows with a
+        value, and a sum for each value but the last, which has the rest. None when a column
+        has too many values to sum."""
         values = [await self._values(column) for column in unique]
         if any(known is None for known in values):
             return None
-        sums, params = ["count(*)"], dict(self.params)
+        sums, params = [], dict(self.params)
         for column, known in zip(unique, values, strict=True):
-            sums.append(f"sum({escape_sqlite(column)} is null)")
-            for value in known:
+            sums.append(f"count({escape_sqlite(column)})")
+            for value in known[:-1]:
                 name = f"facet_value_{len(params)}"  # params are p0, p1, search...: no clash
                 sums.append(f"sum({escape_sqlite(column)} = :{name})")
                 params[name] = value
-        sql = f"select {', '.join(sums)} from ({self.sql})"
-        [row] = await self._execute(sql, facets, params)
-        total, position, counted = row[0], 1, []
+        [row] = await self._execute(f"select {', '.join(sums)} from ({self.sql})", facets, params)
+        position, counted = 0, []
         for known in values:
-            nulls, found = row[position] or 0, row[position + 1 : position + 1 + len(known)]
-            position += 1 + len(known)
-            counts = Counter({v: n for v, n in zip(known, found, strict=True) if n})
-            if nulls + sum(counts.values()) != total:  # a value the table did not have
-                return None
-            counted.append(counts)
+            with_value = row[position]
+            found = [n or 0 for n in row[position + 1 : position + len(known)]]
+            position += len(known)
+            if known:
+                found.append(with_value - sum(found))
+            counted.append(Counter({v: n for v, n in zip(known, found, strict=True) if n}))
         return counted
 
     async def _values(self, column: str) -> list | None:
