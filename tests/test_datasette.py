@@ -98,7 +98,11 @@ FACETED = [
     "/article/events.json?_search=nothing-matches-this",
     "/article/figures.json?_facet=value&_facet=unit&_facet_size=3",  # numbers and ties
     "/article/claims.json?_facet=value&_facet_size=5",  # many values: no known ones
+    "/article/cases.json?_facet=date_qualifier&_facet=date_precision",  # NULL in every row
+    "/article/events.json?_facet=kind&_facet=KIND&_facet=junk]1",  # not as the table has them
 ]
+# Where a column's values are not known, so the combinations count them.
+NOT_KNOWN = ("claims.json?_facet=value", "junk]1")
 
 
 # How the one pass counts (site/facets.py): sums of each column's known values (an immutable
@@ -143,15 +147,45 @@ async def test_facets_counted_in_one_pass_are_what_datasette_counts(
 
     monkeypatch.setattr(facets.OnePassColumnFacet, COUNTING[how], spied)
     one_pass = (await datasette.client.get(path)).json()["facet_results"]
-    if how == "known values" and "_facet=value&" in path and "claims" in path:
-        assert counted == [None]  # a column of many values: counted another way
+    if how == "known values" and any(part in path for part in NOT_KNOWN):
+        assert counted == [None]  # counted another way
     else:
         assert counted and all(result is not None for result in counted)  # this way ran
     one_pass_page = await shown()
-    assert len(one_pass) >= (0 if "nothing" in path else 2)
+    assert len(one_pass) >= 2 or "nothing" in path
     monkeypatch.setattr(facets, "replace_column_facet", lambda classes: classes)
     assert (await datasette.client.get(path)).json()["facet_results"] == one_pass
     assert await shown() == one_pass_page
+
+
+COUNTED_FROM_INDEX = "select count(*) from events_fts where events_fts match {}"
+
+
+@pytest.mark.parametrize(
+    "params, count_sql",
+    [
+        ({"_search": "video", "_searchmode": "raw"}, COUNTED_FROM_INDEX.format(":search")),
+        ({"_search": "video"}, COUNTED_FROM_INDEX.format("escape_fts(:search)")),
+        ({"_search": "video", "kind": "violence"}, None),  # a filter too: the table counts
+        ({"_search_title": "video"}, None),
+    ],
+)
+async def test_only_a_search_alone_is_counted_from_the_index(db_path, params, count_sql):
+    from datasette.app import Datasette
+
+    datasette = Datasette(immutables=[str(db_path)], settings={"trace_debug": True})
+    stock = Datasette([str(db_path)])  # mutable: counted by the table, as Datasette does
+    path = "/article/events.json"
+    query = {**params, "_nofacet": "1"}
+    response = await datasette.client.get(path, params={**query, "_trace": "1"})
+    counts = [t["sql"] for t in response.json()["_trace"]["traces"] if "count(*)" in t["sql"]]
+    if count_sql:
+        assert counts == [count_sql]
+    else:
+        assert len(counts) == 1 and "from events where" in counts[0]
+    expected = (await stock.client.get(path, params=query)).json()["filtered_table_rows_count"]
+    assert response.json()["filtered_table_rows_count"] == expected
+    assert expected > 0 or "kind" in params
 
 
 @pytest.mark.parametrize("table", ["events", "sentences", "statements", "actors"])

@@ -45,9 +45,9 @@ class OnePassColumnFacet(ColumnFacet):
         the commonest first, at most `limit`."""
         unique = list(dict.fromkeys(columns))
         try:
-            counted = await self._count_known(unique, len(columns))
+            counted = await self._count_known(unique, len(unique))
             if counted is None:
-                counted = await self._count_combinations(unique, limit, len(columns))
+                counted = await self._count_combinations(unique, limit, len(unique))
         except QueryInterrupted:
             return None
         description = (("value", None), ("count", None))
@@ -68,11 +68,13 @@ class OnePassColumnFacet(ColumnFacet):
 
     async def _count_known(self, unique: list[str], facets: int) -> list[Counter] | None:
         """Each column's values counted in one pass with no sorting at all, from the values
-        the table holds (an immutable table, whose values cannot change): its rows with a
-        value, and a sum for each value but the last, which has the rest. None when a column
-        has too many values to sum."""
+        the table holds (an immutable table: Datasette serves it as one that never changes,
+        as make serve's snapshot does not): its rows with a value, and a sum for each value
+        but the last, which has the rest. None when a column has too many values to sum."""
         values = [await self._values(column) for column in unique]
         if any(known is None for known in values):
+            return None
+        if sum(max(len(known), 1) for known in values) > MAX_SUMS:
             return None
         sums, params = [], dict(self.params)
         for column, known in zip(unique, values, strict=True):
@@ -84,9 +86,11 @@ class OnePassColumnFacet(ColumnFacet):
         [row] = await self._execute(f"select {', '.join(sums)} from ({self.sql})", facets, params)
         position, counted = 0, []
         for known in values:
-            with_value = row[position]
-            found = [n or 0 for n in row[position + 1 : position + len(known)]]
-            position += len(known)
+            with_value, found = (
+                row[position],
+                [n or 0 for n in row[position + 1 : position + len(known)]],
+            )
+            position += max(len(known), 1)  # a column of no values has its count alone
             if known:
                 found.append(with_value - sum(found))
             counted.append(Counter({v: n for v, n in zip(known, found, strict=True) if n}))
@@ -94,9 +98,10 @@ class OnePassColumnFacet(ColumnFacet):
 
     async def _values(self, column: str) -> list | None:
         """The values a column of an immutable table holds, when there are few; None when
-        there are many, the database may change, or finding them took too long."""
+        there are many, the database may change, the table has no such column (as written:
+        a request's _facet is not trusted to name one), or finding them took too long."""
         db = self.ds.get_database(self.database)
-        if db.is_mutable or not self.table:
+        if db.is_mutable or not self.table or column not in await db.table_columns(self.table):
             return None
         known_values = _KNOWN_VALUES.setdefault(db, {})
         key = (self.table, column)
@@ -107,11 +112,9 @@ class OnePassColumnFacet(ColumnFacet):
             )
             try:
                 rows = await self._execute(sql, 1, {})
-                known_values[key] = (
-                    [row[0] for row in rows] if len(rows) <= MAX_KNOWN_VALUES else None
-                )
             except QueryInterrupted:
-                known_values[key] = None
+                return None  # a busy moment: found on a later request
+            known_values[key] = [row[0] for row in rows] if len(rows) <= MAX_KNOWN_VALUES else None
         return known_values[key]
 
     async def _count_combinations(self, unique: list[str], limit: int, facets: int):
@@ -166,6 +169,8 @@ class OnePassColumnFacet(ColumnFacet):
 # A column's values are summed one by one up to this many; by database, the (table, column)
 # of the columns asked for, which the schema bounds, with their values.
 MAX_KNOWN_VALUES = 40
+# Result columns of one sums query: under the guard's limit on columns (guard.MAX_COLUMNS).
+MAX_SUMS = 60
 _KNOWN_VALUES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 # Beyond this many combinations of facet values, counting them in Python costs more than
 # SQLite grouping each column on its own.
