@@ -70,7 +70,7 @@ def fast_load(text: str):
             for m in _NODE_PROPERTY.finditer(text)
         )
         or _NON_PRINTABLE.search(text)
-        or _ODD.search(text)
+        or ((not text.isascii() or "\\u" in text) and _ODD.search(text))
     ):
         raise NotFast("outside the subset read the same by YAML 1.1 and 1.2")
     try:
@@ -127,7 +127,7 @@ def _scan(text: str) -> list[tuple]:
                 tokens[pending] = (*tokens[pending][:3], number)
             pending = None
         rest, column, dash = stripped, indent, None
-        while rest == "-" or rest.startswith("- "):
+        while rest[:1] == "-" and (rest == "-" or rest[1] == " "):
             add(("item", column, number, number))
             after = rest[2:].lstrip(" ")
             if after[:1] == "\t":
@@ -153,7 +153,7 @@ def _scan(text: str) -> list[tuple]:
             if not _closed(value):
                 raise NotFast("a flow collection over several lines")
             add(("flow", column, number))
-        if _BLOCK_HEADER.match(value):
+        if value[0] in "|>" and _BLOCK_HEADER.match(value):
             header = number
         # A scalar (or a one-line flow collection): deeper lines continue it (deeper than its
         # key, its item's dash, or, a value on a line of its own, from its own indent on).
