@@ -172,7 +172,7 @@ def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
 # Parsed texts by (path, mtime, size, article id), so that an edited text is read again; the
 # unit of an article leaves its text here for the units after it, which cite it.
 _TEXTS: dict[tuple, ArticleText | None] = {}
-TEXTS_KEPT = 256
+TEXTS_KEPT = 64  # an article's units are consecutive; the registry's cite the whole corpus
 
 
 def _remember_text(key: tuple, text: ArticleText | None) -> None:

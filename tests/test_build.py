@@ -142,3 +142,28 @@ def test_publication_date_is_inferred_and_explained(db):
     assert row["published"] == "2023-09-06/2023-09-30"
     assert (row["date_start"], row["date_end"]) == ("2023-09-06", "2023-09-30")
     assert "last year" in row["date_note"]
+
+
+def test_a_build_across_processes_has_the_rows_of_one_in_this_process(tmp_path, monkeypatch):
+    """Big corpora are compiled in a process pool, a window of chunks at a time: the same
+    rows, in the same order (rowids), as compiled here one unit after another."""
+    import importlib
+
+    from bench.generate import main as generate
+
+    assert generate([str(tmp_path / "corpus"), "--articles", "4"]) in (0, None)
+    building = importlib.import_module("article_dataset.build")
+    build(tmp_path / "serial.db", tmp_path / "corpus")
+    monkeypatch.setattr(building, "PARALLEL_FROM_UNITS", 1)
+    monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 waiting per worker
+    monkeypatch.setattr(building, "CHUNKS_IN_FLIGHT_PER_WORKER", 1)
+    monkeypatch.setattr(building.os, "cpu_count", lambda: 2)
+    build(tmp_path / "pool.db", tmp_path / "corpus")
+    serial, pool = (sqlite3.connect(tmp_path / name) for name in ("serial.db", "pool.db"))
+    compared = 0
+    for table in ALL_TABLES:
+        query = f"select rowid, * from [{table.name}] order by rowid"
+        rows = serial.execute(query).fetchall()
+        assert pool.execute(query).fetchall() == rows, table.name
+        compared += bool(rows)
+    assert compared >= 15
