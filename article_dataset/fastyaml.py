@@ -190,10 +190,13 @@ _TYPED_FIRST = _Loader._typed_first_characters - {""}
 def _typed_by_yaml_1_1(plain: str) -> bool:
     """Whether the line-keeping loader would read this, written plain, as anything but a
     string (its resolvers: YAML 1.1's, dates kept as strings)."""
-    if plain not in _TYPED:
+    typed = _TYPED.get(plain)
+    if typed is None:
         resolvers = _Loader.yaml_implicit_resolvers.get(plain[:1], [])
-        _TYPED[plain] = any(regexp.match(plain) for _, regexp in resolvers)
-    return _TYPED[plain]
+        typed = any(regexp.match(plain) for _, regexp in resolvers)
+        if len(_TYPED) < 50_000:  # a bound: values repeat, but a corpus has many
+            _TYPED[plain] = typed
+    return typed
 
 
 def _closed(flow: str) -> bool:
