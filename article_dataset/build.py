@@ -328,12 +328,15 @@ def _compile_all(data_dir: Path, units: list[Unit]):
         # faster than this process inserts them wait in its memory (with pool.map, peak RSS
         # at 10 000 articles was ~11 MB higher, and grows as the workers get faster).
         in_flight: deque = deque()
-        for chunk in chunks:
-            in_flight.append(pool.submit(_compile_chunk, data_dir, chunk))
-            if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * workers:
+        try:
+            for chunk in chunks:
+                in_flight.append(pool.submit(_compile_chunk, data_dir, chunk))
+                if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * workers:
+                    yield from in_flight.popleft().result()
+            while in_flight:
                 yield from in_flight.popleft().result()
-        while in_flight:
-            yield from in_flight.popleft().result()
+        finally:  # stopped early (an insert failed): the chunks not started are not compiled
+            pool.shutdown(cancel_futures=True)
 
 
 def _compile_chunk(data_dir: Path, units: list[Unit]) -> list:

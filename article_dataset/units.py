@@ -155,18 +155,26 @@ def _listing(folder: str, problems: Problems | None = None, shown: str = "") -> 
 
 
 def _article_text(data_dir: Path, article_id: str) -> ArticleText | None:
+    key = _text_key(data_dir, article_id)
+    if key is None:
+        if not os.path.isdir(os.path.join(data_dir, "articles", article_id)):
+            raise KeyError(article_id)
+        return None
+    if key not in _TEXTS:
+        text = read_text(Path(key[0]), "", Problems(), limit=MAX_VALUE_BYTES)  # its unit says why
+        _remember_text(key, None if text is None else ArticleText.from_raw(article_id, text))
+    return _TEXTS[key]
+
+
+def _text_key(data_dir: Path, article_id: str) -> tuple | None:
+    """(path, mtime, size, article id) of an article's text as it is now; None if it cannot
+    be stat-ed."""
     path = os.path.join(data_dir, "articles", article_id, "source.txt")
     try:
         stat = os.stat(path)
-    except OSError:
-        if not os.path.isdir(os.path.dirname(path)):
-            raise KeyError(article_id) from None
+    except (OSError, ValueError):
         return None
-    key = (path, stat.st_mtime_ns, stat.st_size, article_id)
-    if key not in _TEXTS:
-        text = read_text(Path(path), "", Problems(), limit=MAX_VALUE_BYTES)  # its unit says why
-        _remember_text(key, None if text is None else ArticleText.from_raw(article_id, text))
-    return _TEXTS[key]
+    return (path, stat.st_mtime_ns, stat.st_size, article_id)
 
 
 # Parsed texts by (path, mtime, size, article id), so that an edited text is read again; the
@@ -218,16 +226,13 @@ def compile_unit(data_dir: Path, unit: Unit, exact: bool = False) -> UnitResult:
     complete = source.data is not None and validate(source, schema, problems)
     if unit.name == "article.yml":
         text_file = _source(data_dir, unit.files[1])
+        before = _text_key(data_dir, unit.article_id)
         raw = read_text(text_file.path, text_file.display, problems, digests, MAX_VALUE_BYTES)
         complete = complete and raw is not None
         if complete:
             text = ArticleText.from_raw(unit.article_id, raw)
-            try:
-                stat = os.stat(text_file.path)
-                key = (os.fspath(text_file.path), stat.st_mtime_ns, stat.st_size, unit.article_id)
-                _remember_text(key, text)
-            except OSError:
-                pass  # gone since: the units that cite it find that out themselves
+            if before is not None and before == _text_key(data_dir, unit.article_id):
+                _remember_text(before, text)  # unchanged while it was read
             add_articles(ctx, source, text_file, text, digests[text_file.path])
     elif complete:
         if unit.article_id is None:

@@ -155,7 +155,7 @@ def test_a_build_across_processes_has_the_rows_of_one_in_this_process(tmp_path, 
     building = importlib.import_module("article_dataset.build")
     build(tmp_path / "serial.db", tmp_path / "corpus")
     monkeypatch.setattr(building, "PARALLEL_FROM_UNITS", 1)
-    monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 waiting per worker
+    monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 in flight in all
     monkeypatch.setattr(building, "CHUNKS_IN_FLIGHT_PER_WORKER", 1)
     monkeypatch.setattr(building.os, "cpu_count", lambda: 2)
     build(tmp_path / "pool.db", tmp_path / "corpus")

@@ -100,9 +100,8 @@ def link_references(connection, scope, data_dir, problems) -> None:
         _pending_from_claims(connection, scope.relink)
     # A sentence is a candidate for every reference of its records (at 1 000 articles, 264 000
     # calls for 62 000 sentence and name pairs): each pair is matched once.
-    connection.create_function(
-        "name_position", 2, lru_cache(maxsize=65_536)(_name_position), deterministic=True
-    )
+    name_position = lru_cache(maxsize=65_536)(_name_position)
+    connection.create_function("name_position", 2, name_position, deterministic=True)
     connection.execute(
         "create temp table if not exists ref_hits "
         "(ref integer, sentence_id text, rank integer, quote text, char_start, char_end)"
@@ -129,6 +128,7 @@ def link_references(connection, scope, data_dir, problems) -> None:
               where r.value_table = '{target}')
             where pos > 0"""
         )
+    name_position.cache_clear()  # the connection keeps the function; not its sentences
     connection.execute(
         "create temp table if not exists ref_sentences (ref integer primary key, sentences)"
     )
