@@ -263,8 +263,7 @@ class _Walker:
         return self.tokens[self.position] if self.position < len(self.tokens) else None
 
     def value(self, data, line: int, indent: int, depth: int):
-        if depth > MAX_DEPTH:
-            raise NotFast("nested deeper than the build allows")
+        _within_depth(data, depth)
         token = self._next()
         if isinstance(data, dict):
             first = next(iter(data), None)
@@ -352,8 +351,7 @@ class _Walker:
 
     def flow(self, data, line: int, depth: int = 0):
         """A collection written on one line: everything in it is on that line."""
-        if depth > MAX_DEPTH:
-            raise NotFast("nested deeper than the build allows")
+        _within_depth(data, depth)
         if isinstance(data, dict):
             mapping = Located()
             mapping.line, mapping.key_lines = line, {}
@@ -370,6 +368,13 @@ class _Walker:
             items.line, items.item_lines = line, [line] * len(data)
             return items
         return self.scalar(data)
+
+
+def _within_depth(data, depth: int) -> None:
+    """The line-keeping loader refuses a 33rd mapping or list inside others of its kind: a
+    container inside MAX_DEPTH others (of any kind) goes its way, as does anything deeper."""
+    if depth > MAX_DEPTH or (depth == MAX_DEPTH and isinstance(data, (dict, list))):
+        raise NotFast("nested deeper than the build allows")
 
 
 # A string that YAML 1.1 would read as another type had it been written plain (yes, 1:30, =):

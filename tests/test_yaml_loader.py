@@ -162,6 +162,22 @@ def test_each_scalar_kind_reads_the_same_or_goes_the_exact_way(line):
     assert list(described(fast)) == list(described(exact(text))), line
 
 
+@pytest.mark.parametrize("kind", ["mappings", "lists", "flow"])
+def test_what_the_exact_loader_finds_too_deep_goes_its_way(kind):
+    """33 mappings (or lists) one inside another: the line-keeping loader refuses them, so
+    the fast path must not accept them."""
+    if kind == "mappings":
+        text = "".join(f"{'  ' * depth}k{depth}:\n" for depth in range(31)) + "  " * 31 + "b: {}\n"
+    elif kind == "lists":
+        text = "".join(f"{'  ' * depth}-\n" for depth in range(31)) + "  " * 31 + "- []\n"
+    else:
+        text = "- " + "[" * 32 + "]" * 32 + "\n"
+    with pytest.raises(NotFast):
+        fast_load(text)
+    with pytest.raises(yaml.YAMLError):
+        exact(text)
+
+
 @pytest.mark.parametrize("text", RISKY)
 def test_what_yaml_1_1_and_1_2_read_differently_goes_the_exact_way(text):
     with pytest.raises(NotFast):
