@@ -96,6 +96,14 @@ async def test_every_place_in_the_article_links_to_it_in_the_annotated_article(d
         assert f'<p class="read-in-article"><a href="{expected}">' in html, table
 
 
+async def test_the_reading_room_is_on_the_home_and_database_pages_not_on_query_results(datasette):
+    for path in ("/", "/article"):
+        assert 'class="reading-room-links' in (await datasette.client.get(path)).text, path
+    query = await datasette.client.get("/article?sql=select+1+as+one")
+    assert query.status_code == 200 and "<td" in query.text
+    assert "reading-room-links" not in query.text
+
+
 async def test_another_database_served_beside_it_keeps_its_own_pages(db_path, tmp_path):
     other = tmp_path / "other.db"
     with sqlite3.connect(other) as connection:

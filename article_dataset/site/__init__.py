@@ -105,7 +105,8 @@ def register_routes():
 def extra_template_vars(template, database, table, view_name, request, datasette):
     if view_name == "row":
         return records.row_context(datasette, database, table, request)
-    if view_name in ("index", "database"):
+    # The home and database pages, not a query's results (whose view is "database" too).
+    if template in ("index.html", "database.html"):
         return reading.site_context(datasette, database)
     return None
 

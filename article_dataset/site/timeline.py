@@ -236,13 +236,14 @@ async def _rows(db, sql: str, **params) -> list:
     return list(await db.execute(sql, params))
 
 
-async def _article(db, wanted: str | None):
+async def _article(db, wanted: str | None, latest: list):
+    """The article asked for, else the latest published (of `latest`, listed already)."""
     if wanted is not None:
         rows = await _rows(db, "select id, title from articles where id = :id", id=wanted)
         if not rows:
             raise NotFound(f"No article {wanted!r}")
         return rows[0]
-    rows = await _rows(db, LATEST, limit=1) or await _rows(db, FIRST)
+    rows = latest or await _rows(db, FIRST)
     if not rows:
         raise NotFound("No article is served here")
     return rows[0]
@@ -251,7 +252,8 @@ async def _article(db, wanted: str | None):
 def _page_number(value: str | None) -> int:
     if value is None:
         return 1
-    if not value.isascii() or not value.isdigit() or int(value) < 1 or len(value) > 9:
+    # The length first: int() of thousands of digits is refused with a ValueError.
+    if len(value) > 9 or not value.isascii() or not value.isdigit() or int(value) < 1:
         raise BadRequest("page must be a whole number from 1")
     return int(value)
 
@@ -259,7 +261,8 @@ def _page_number(value: str | None) -> int:
 async def timeline_page(request, datasette):
     database = article_database(datasette)
     db = datasette.get_database(database)
-    article = await _article(db, request.args.get("article"))
+    latest = await _rows(db, LATEST, limit=MAX_ARTICLES_LISTED)
+    article = await _article(db, request.args.get("article"), latest)
     page = _page_number(request.args.get("page"))
     scope = {"article": article["id"]}
     dated_total, undated_total = (int(n or 0) for n in (await _rows(db, COUNTS, **scope))[0])
@@ -287,7 +290,7 @@ async def timeline_page(request, datasette):
     context = {
         "article": article,
         "article_url": row_url(datasette, database, "articles", article["id"]),
-        "articles": await _articles(db, article),
+        "articles": _articles(latest, article),
         "drawing": drawing,
         "legend": list(legend.items()),
         "dated_total": dated_total,
@@ -338,10 +341,9 @@ async def _graph(db, scope: dict) -> tuple:
     return events, [tuple(row) for row in links], statements, [tuple(row) for row in disputes]
 
 
-async def _articles(db, current) -> list[dict]:
+def _articles(latest: list, current) -> list[dict]:
     """The articles to choose from (the latest published first), the current one among them."""
-    rows = await _rows(db, LATEST, limit=MAX_ARTICLES_LISTED)
-    listed = [{"id": row["id"], "title": row["title"]} for row in rows]
+    listed = [{"id": row["id"], "title": row["title"]} for row in latest]
     if current["id"] not in {item["id"] for item in listed}:
         listed.insert(0, {"id": current["id"], "title": current["title"]})
     return listed
