@@ -45,9 +45,9 @@ class OnePassColumnFacet(ColumnFacet):
         the commonest first, at most `limit`."""
         unique = list(dict.fromkeys(columns))
         try:
-            counted = await self._count_known(unique, len(unique))
+            counted = await self._count_known(unique)
             if counted is None:
-                counted = await self._count_combinations(unique, limit, len(unique))
+                counted = await self._count_combinations(unique, limit)
         except QueryInterrupted:
             return None
         description = (("value", None), ("count", None))
@@ -66,7 +66,7 @@ class OnePassColumnFacet(ColumnFacet):
             for column in columns
         ]
 
-    async def _count_known(self, unique: list[str], facets: int) -> list[Counter] | None:
+    async def _count_known(self, unique: list[str]) -> list[Counter] | None:
         """Each column's values counted in one pass with no sorting at all, from the values
         the table holds (an immutable table: Datasette serves it as one that never changes,
         as make serve's snapshot does not): its rows with a value, and a sum for each value
@@ -83,7 +83,8 @@ class OnePassColumnFacet(ColumnFacet):
                 name = f"facet_value_{len(params)}"  # params are p0, p1, search...: no clash
                 sums.append(f"sum({escape_sqlite(column)} = :{name})")
                 params[name] = value
-        [row] = await self._execute(f"select {', '.join(sums)} from ({self.sql})", facets, params)
+        sql = f"select {', '.join(sums)} from ({self.sql})"
+        [row] = await self._execute(sql, len(unique), params)
         position, counted = 0, []
         for known in values:
             with_value, found = (
@@ -101,11 +102,13 @@ class OnePassColumnFacet(ColumnFacet):
         there are many, the database may change, the table has no such column (as written:
         a request's _facet is not trusted to name one), or finding them took too long."""
         db = self.ds.get_database(self.database)
-        if db.is_mutable or not self.table or column not in await db.table_columns(self.table):
+        if db.is_mutable or not self.table:
             return None
         known_values = _KNOWN_VALUES.setdefault(db, {})
         key = (self.table, column)
         if key not in known_values:
+            if column not in await db.table_columns(self.table):
+                return None  # not cached: the schema bounds what is
             sql = (
                 f"select distinct {escape_sqlite(column)} from {escape_sqlite(self.table)} "
                 f"where {escape_sqlite(column)} is not null limit {MAX_KNOWN_VALUES + 1}"
@@ -117,7 +120,7 @@ class OnePassColumnFacet(ColumnFacet):
             known_values[key] = [row[0] for row in rows] if len(rows) <= MAX_KNOWN_VALUES else None
         return known_values[key]
 
-    async def _count_combinations(self, unique: list[str], limit: int, facets: int):
+    async def _count_combinations(self, unique: list[str], limit: int):
         """One GROUP BY over the facet columns together, its combinations folded into each
         column's counts; for columns of many values, a GROUP BY for each."""
         read = ", ".join(escape_sqlite(column) for column in unique)
@@ -125,9 +128,9 @@ class OnePassColumnFacet(ColumnFacet):
             f"select {read}, count(*) from ({self.sql}) group by {read} "
             f"limit {MAX_COMBINATIONS + 1}"
         )
-        rows = await self._execute(sql, facets)
+        rows = await self._execute(sql, len(unique))
         if len(rows) > MAX_COMBINATIONS:
-            return await self._count_each(unique, limit, facets)
+            return await self._count_each(unique, limit)
         counted = [Counter() for _ in unique]
         for row in rows:
             for number, value in enumerate(row[:-1]):
@@ -135,7 +138,7 @@ class OnePassColumnFacet(ColumnFacet):
                     counted[number][value] += row[-1]
         return counted
 
-    async def _count_each(self, unique: list[str], limit: int, facets: int) -> list[Counter]:
+    async def _count_each(self, unique: list[str], limit: int) -> list[Counter]:
         """The matching rows' facet columns read once into a temporary table, and each
         column's values counted from it (the commonest `limit`)."""
         read = ", ".join(escape_sqlite(column) for column in unique)
@@ -150,7 +153,7 @@ class OnePassColumnFacet(ColumnFacet):
             + "\nunion all\n".join(branches)
         )
         counted = [Counter() for _ in unique]
-        for facet, value, count in await self._execute(sql, facets):
+        for facet, value, count in await self._execute(sql, len(unique)):
             counted[facet][value] = count
         return counted
 

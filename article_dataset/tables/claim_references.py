@@ -8,8 +8,6 @@ referenced record's evidence quotes (the words the article uses for it) or one o
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from ..schema import Table, computed, declare
 from ..stating import states_text
 from .claims import ATTRIBUTION_COLUMNS, CLAIMS, VALUE_COLUMNS, shown, yaml_key
@@ -98,10 +96,7 @@ def link_references(connection, scope, data_dir, problems) -> None:
     incremental build, those to actors and places whose names or evidence changed."""
     if scope.staged and scope.relink:
         _pending_from_claims(connection, scope.relink)
-    # A sentence is a candidate for every reference of its records (at 1 000 articles, 264 000
-    # calls for 62 000 sentence and name pairs): each pair is matched once.
-    name_position = lru_cache(maxsize=65_536)(_name_position)
-    connection.create_function("name_position", 2, name_position, deterministic=True)
+    connection.create_function("name_position", 2, _name_position, deterministic=True)
     connection.execute(
         "create temp table if not exists ref_hits "
         "(ref integer, sentence_id text, rank integer, quote text, char_start, char_end)"
@@ -125,10 +120,10 @@ def link_references(connection, scope, data_dir, problems) -> None:
               from {_CANDIDATES}
               cross join sentences s on s.id = e.sentence_id
               cross join [{names}] n on n.[{owner}] = r.value
-              where r.value_table = '{target}')
+              where r.value_table = '{target}'
+              limit -1)  -- kept a subquery: folded, name_position ran once per use of pos
             where pos > 0"""
         )
-    name_position.cache_clear()  # the connection keeps the function; not its sentences
     connection.execute(
         "create temp table if not exists ref_sentences (ref integer primary key, sentences)"
     )
