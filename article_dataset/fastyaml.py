@@ -28,7 +28,7 @@ import re
 import yaml
 import yaml_rs
 
-from .load import MAX_DEPTH, Located, LocatedList, _Loader
+from .load import MAX_DEPTH, Located, LocatedList, _Loader, own
 
 # Anchors, aliases and tags (checked where they start a node), directives, document markers
 # and complex keys: the parser must see them alone.
@@ -248,10 +248,12 @@ class _Walker:
         self.numbers = False  # whether the file holds a number (see _NUMBER_LIKE)
         self.suspects: set[str] = set()  # strings YAML 1.1 would type, had they been plain
 
-    def scalar(self, value):
+    def scalar(self, value, depth: int):
+        """A scalar at this depth, noted for the checks fast_load makes after the walk."""
+        _within_depth(value, depth)
         kind = type(value)
         if kind is str:
-            if _may_be_typed(value):
+            if value and value[0] in _TYPED_FIRST and _may_be_typed(value):
                 self.suspects.add(value)
         elif kind is int or kind is float:
             self.numbers = True
@@ -259,12 +261,10 @@ class _Walker:
                 raise NotFast("a number that is not finite")
         return value
 
-    def _next(self):
-        return self.tokens[self.position] if self.position < len(self.tokens) else None
-
     def value(self, data, line: int, indent: int, depth: int):
+        """A mapping or a list, in block style (its keys or items scanned) or in flow style."""
         _within_depth(data, depth)
-        token = self._next()
+        token = self.tokens[self.position] if self.position < len(self.tokens) else None
         if isinstance(data, dict):
             first = next(iter(data), None)
             if (
@@ -275,15 +275,11 @@ class _Walker:
                 and token[3] >= line
             ):
                 return self._block_mapping(data, depth)
-            return self._flow_token(data, line, depth)
-        if isinstance(data, list):
-            if data and token is not None and token[0] == "item" and token[1] >= indent - 2:
-                return self._block_list(data, token[1], depth)
-            return self._flow_token(data, line, depth)
-        return self.scalar(data)
+        elif data and token is not None and token[0] == "item" and token[1] >= indent - 2:
+            return self._block_list(data, token[1], depth)
+        return self._flow_token(data, line, depth, token)
 
-    def _flow_token(self, data, line, depth):
-        token = self._next()
+    def _flow_token(self, data, line, depth, token):
         if token is None or token[0] != "flow" or token[2] < line:
             raise NotFast("a collection the scanner did not see")
         self.position += 1
@@ -309,21 +305,12 @@ class _Walker:
                 self.position = position
                 item = self.value(item, line, indent + 1, deeper)
                 position = self.position
-                _own(mapping, item)
+                own(mapping, item)
             else:
-                self._scalar_at(item, kind, deeper)
+                self.scalar(item, deeper)
             mapping[key] = item
         self.position = position
         return mapping
-
-    def _scalar_at(self, item, kind, depth: int) -> None:
-        if depth > MAX_DEPTH:
-            raise NotFast("nested deeper than the build allows")
-        if kind is str:
-            if item and item[0] in _TYPED_FIRST and _may_be_typed(item):
-                self.suspects.add(item)
-        else:
-            self.scalar(item)
 
     def _block_list(self, data: list, indent: int, depth: int) -> LocatedList:
         tokens, position = self.tokens, self.position
@@ -344,15 +331,15 @@ class _Walker:
                 item = self.value(item, line, indent + 2, deeper)
                 position = self.position
             else:
-                self._scalar_at(item, kind, deeper)
+                self.scalar(item, deeper)
             items.append(item)
         self.position = position
         return items
 
     def flow(self, data, line: int, depth: int = 0):
         """A collection written on one line: everything in it is on that line."""
-        _within_depth(data, depth)
         if isinstance(data, dict):
+            _within_depth(data, depth)
             mapping = Located()
             mapping.line, mapping.key_lines = line, {}
             for key, item in data.items():
@@ -360,14 +347,15 @@ class _Walker:
                     raise NotFast("a key that YAML 1.1 may not read as a name")
                 mapping.key_lines[key] = line
                 value = self.flow(item, line, depth + 1)
-                _own(mapping, value)
+                own(mapping, value)
                 mapping[key] = value
             return mapping
         if isinstance(data, list):
+            _within_depth(data, depth)
             items = LocatedList(self.flow(item, line, depth + 1) for item in data)
             items.line, items.item_lines = line, [line] * len(data)
             return items
-        return self.scalar(data)
+        return self.scalar(data, depth)
 
 
 def _within_depth(data, depth: int) -> None:
@@ -389,10 +377,3 @@ def _may_be_typed(text: str) -> bool:
         and text[0] in _TYPED_FIRST
         and _typed_by_yaml_1_1(text)
     )
-
-
-def _own(mapping: Located, value) -> None:
-    """As the line-keeping loader does: a mapping owns the mappings in its values."""
-    for child in value if isinstance(value, LocatedList) else (value,):
-        if isinstance(child, Located):
-            child.owner = mapping

@@ -43,6 +43,13 @@ class LocatedList(list):
     item_lines: list
 
 
+def own(mapping: Located, value) -> None:
+    """A mapping owns the mappings in its values, directly or as items of a list."""
+    for child in value if isinstance(value, LocatedList) else (value,):
+        if isinstance(child, Located):
+            child.owner = mapping
+
+
 class _BadValue(yaml.MarkedYAMLError):
     """YAML the build cannot use (a duplicate key, a list as a key, .nan); names the record
     and field it is in."""
@@ -114,9 +121,7 @@ def _construct_mapping(loader, node):
                 raise _bad_value(loader, problem, key_node, node, field=key)
             mapping.key_lines[key] = key_node.start_mark.line + 1
             value = loader.construct_object(value_node, deep=True)
-            for child in value if isinstance(value, LocatedList) else [value]:
-                if isinstance(child, Located):
-                    child.owner = mapping
+            own(mapping, value)
             mapping[key] = value
     finally:
         open_mappings.pop()
@@ -258,8 +263,6 @@ def read_yaml(
         except NotFast:
             pass
         else:
-            if source.data is None:
-                problems.add(display, 0, "file is empty: it holds no data, only comments")
             return source
     try:
         source.data = exact_load(text)

@@ -231,8 +231,8 @@ def compile_unit(data_dir: Path, unit: Unit, exact: bool = False) -> UnitResult:
         complete = complete and raw is not None
         if complete:
             text = ArticleText.from_raw(unit.article_id, raw)
-            if before is not None and before == _text_key(data_dir, unit.article_id):
-                _remember_text(before, text)  # unchanged while it was read
+            if before is not None:  # stat-ed before the read: if edited since, never found
+                _remember_text(before, text)
             add_articles(ctx, source, text_file, text, digests[text_file.path])
     elif complete:
         if unit.article_id is None:

@@ -158,7 +158,10 @@ def test_a_build_across_processes_has_the_rows_of_one_in_this_process(tmp_path, 
     monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 in flight in all
     monkeypatch.setattr(building, "CHUNKS_IN_FLIGHT_PER_WORKER", 1)
     monkeypatch.setattr(building.os, "cpu_count", lambda: 2)
+    warmed = []  # only the pool's way warms the validators up before forking
+    monkeypatch.setattr(building, "warm_up", lambda: warmed.append(True))
     build(tmp_path / "pool.db", tmp_path / "corpus")
+    assert warmed == [True]
     serial, pool = (sqlite3.connect(tmp_path / name) for name in ("serial.db", "pool.db"))
     compared = 0
     for table in ALL_TABLES:
