@@ -15,8 +15,9 @@ import sys
 from pathlib import Path
 
 from .docs import render_readme
-from .exports import DEFAULT_BASE_URL, export, site_base
+from .exports import export, site_base
 from .metadata import metadata_yaml
+from .site.pages import site_url
 from .site.serving import serve
 
 
@@ -30,7 +31,9 @@ def main(argv: list[str]) -> int:
     exporting = commands.add_parser("export")
     exporting.add_argument("db", type=Path)
     exporting.add_argument("folder", type=Path)
-    exporting.add_argument("--base-url", default=DEFAULT_BASE_URL, help="where the site is served")
+    exporting.add_argument(
+        "--base-url", default=site_url(), help="where the site is served (as its citations say)"
+    )
     serving = commands.add_parser("serve")
     serving.add_argument("db", type=Path)
     serving.add_argument("--host", default="127.0.0.1")

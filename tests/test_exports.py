@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import copy
 import json
+import os
 import subprocess
 import sys
 from collections import Counter
@@ -125,10 +126,9 @@ def test_ids_and_file_are_the_same_in_a_second_export(exported, db_path, tmp_pat
 
 def test_the_library_accepts_every_entity_and_its_references(entities, by_id):
     for entity in entities:
-        proxy = model.get_proxy(entity, cleaned=False)  # cleans every value again
-        assert proxy.to_dict() == entity
-        assert not proxy.schema.abstract
-        assert all(proxy.has(name) for name in proxy.schema.required), entity["id"]
+        # (That the library cleans it to itself and finds every required property is what
+        # the export's own check refuses to write otherwise: the_check_refuses... below.)
+        proxy = model.get_proxy(entity, cleaned=False)
         for prop, values in entity["properties"].items():
             target_schema = proxy.schema.get(prop).range
             for value in values if target_schema else ():
@@ -333,6 +333,18 @@ def test_one_annotation_per_evidence_row_with_its_quote_and_offsets(collection, 
         assert quote.get("suffix", "") == text[end : end + 32]
 
 
+async def test_every_kind_of_entity_has_its_page_on_the_site(entities, datasette):
+    """Each schema's pages (the last sourceUrl) answer: compound, encoded keys included."""
+    pages = {}
+    for entity in entities:
+        pages.setdefault(entity["schema"], entity["properties"]["sourceUrl"][-1])
+    assert {"Article", "Event", "CourtCase", "CourtCaseParty", "UnknownLink"} <= set(pages)
+    for schema, url in pages.items():
+        path = url.removeprefix(BASE)
+        response = await datasette.client.get(path)
+        assert response.status_code == 200 and "<h1" in response.text, (schema, path)
+
+
 async def test_targets_and_bodies_link_to_the_dataset(collection, db, datasette):
     (article_id, source_url) = db.execute("select id, source_url from articles").fetchone()
     for item in collection["first"]["items"]:
@@ -397,4 +409,11 @@ def test_the_command_line_takes_the_base_url(db_path, tmp_path):
     collection = json.loads((tmp_path / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
     assert collection["first"]["items"][0]["id"].startswith(
         "https://mirror.example.net/article/evidence/"
+    )
+    # With no --base-url, the site's own address, as its citations give it.
+    environment = {**os.environ, "ARTICLE_DATASET_SITE_URL": "https://site.example.org"}
+    subprocess.run(command, check=True, capture_output=True, env=environment)
+    collection = json.loads((tmp_path / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
+    assert collection["first"]["items"][0]["id"].startswith(
+        "https://site.example.org/article/evidence/"
     )

@@ -7,18 +7,18 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from ..site.pages import site_url
 from . import datapackage
 from .annotations import write_annotations
 from .datapackage import EXPORTED
 from .ftm import write_entities
-from .links import DEFAULT_BASE_URL, site_base
+from .links import site_base
 
 ENTITIES_FILE = "entities.ftm.json"
 ANNOTATIONS_FILE = "annotations.jsonld"
 
 __all__ = [
     "ANNOTATIONS_FILE",
-    "DEFAULT_BASE_URL",
     "ENTITIES_FILE",
     "EXPORTED",
     "export",
@@ -26,10 +26,11 @@ __all__ = [
 ]
 
 
-def export(db_path: Path, out_dir: Path, base_url: str = DEFAULT_BASE_URL) -> Path:
+def export(db_path: Path, out_dir: Path, base_url: str | None = None) -> Path:
     """Write every export into out_dir; links in them start with base_url, where the dataset
-    is served. Returns the path of datapackage.json."""
-    base = site_base(base_url)
+    is served (by default the site's own, as its citations give it: pages.site_url). Returns
+    the path of datapackage.json."""
+    base = site_base(base_url or site_url())
     out_dir.mkdir(parents=True, exist_ok=True)
     entities, annotations = out_dir / ENTITIES_FILE, out_dir / ANNOTATIONS_FILE
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)

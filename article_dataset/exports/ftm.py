@@ -53,11 +53,11 @@ again) and must come back unchanged, or the export fails.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
+from ..dates import PLAIN, QUALIFIERS
 from .datapackage import PACKAGE_NAME
 from .links import row_url
 
@@ -80,8 +80,6 @@ NAME_PROPERTIES = {
     "former_name": "previousName",
     "abbreviation": "abbreviation",
 }
-PLAIN_DATE = re.compile(r"[0-9]{4}(?:-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12][0-9]|3[01]))?)?")
-QUALIFIERS = re.compile(r"[?~%]")
 
 
 def entity_id(table: str, *key: object) -> str:
@@ -92,8 +90,8 @@ def entity_id(table: str, *key: object) -> str:
 
 def iso_date(value: str) -> str | None:
     """One EDTF date as an FtM date: its qualifiers dropped, or None if that is no ISO prefix."""
-    plain = QUALIFIERS.sub("", value)
-    return plain if PLAIN_DATE.fullmatch(plain) else None
+    plain = QUALIFIERS.sub("", value)  # the build has checked every date: PLAIN is enough
+    return plain if PLAIN.fullmatch(plain) else None
 
 
 def ftm_dates(edtf: str | None) -> dict[str, list[str]]:
@@ -155,12 +153,21 @@ class Exporter:
         self.disputes = defaultdict(list)
         for row in self._rows("disputes"):
             self.disputes[row["record_table"], row["record_id"]].append(row)
+        self.names = defaultdict(list)  # of each actor
+        for row in self._rows("actor_names"):
+            self.names[row["actor_id"]].append(row)
+        self.taking_part = defaultdict(list)  # in each event, in the record's order
+        for row in self._rows("event_actors", "rowid"):
+            self.taking_part[row["event_id"]].append((row["actor_id"], row["role"]))
+        self.cases = {row["id"]: row for row in self._rows("cases")}
 
     def _rows(self, table: str, order: str = "id") -> list[sqlite3.Row]:
         return self.db.execute(f"select * from [{table}] order by {order}").fetchall()
 
-    def entity(self, schema: str, key: tuple, articles: list[str], page: str, **values) -> dict:
-        """An entity with its provenance; empty values are left out, repeated ones once."""
+    def entity(self, schema: str, key: tuple, articles: list[str], page=None, **values) -> dict:
+        """An entity with its provenance (its page: the row of `key`, a table and its key,
+        unless given); empty values are left out, repeated ones once."""
+        page = page or row_url(self.base, *key)
         values["sourceUrl"] = [*(self.articles[a]["source_url"] for a in articles), page]
         values["publisher"] = [self.articles[a]["publisher"] for a in articles]
         own_id = entity_id(*key)
@@ -209,7 +216,7 @@ class Exporter:
             *map(self.actor, self.actors.values()),
             *self.parent_links(),
             *map(self.event, self._rows("events")),
-            *map(self.case, self._rows("cases")),
+            *map(self.case, self.cases.values()),
             *map(self.case_party, self._rows("case_parties", "case_id, actor_id, role")),
         ]
 
@@ -230,7 +237,6 @@ class Exporter:
             "Article",
             ("articles", row["id"]),
             [row["id"]],
-            row_url(self.base, "articles", row["id"]),
             name=row["title"],
             title=row["title"],
             publishedAt=published,
@@ -243,15 +249,13 @@ class Exporter:
         if row["kind"] == "organization" and row["id"] in PUBLIC_BODIES:
             schema = "PublicBody"
         names = defaultdict(list)
-        query = "select name, name_type from actor_names where actor_id = ? order by id"
-        for name, name_type in self.db.execute(query, (row["id"],)):
-            if name_type != "canonical":
-                names[NAME_PROPERTIES[name_type]].append(name)
+        for name in self.names[row["id"]]:
+            if name["name_type"] != "canonical":
+                names[NAME_PROPERTIES[name["name_type"]]].append(name["name"])
         return self.entity(
             schema,
             ("actors", row["id"]),
             self.actor_articles.get(row["id"], []),
-            row_url(self.base, "actors", row["id"]),
             name=row["name"],
             description=row["description"],
             **names,
@@ -263,7 +267,7 @@ class Exporter:
                 "UnknownLink",
                 ("actors.parent_id", row["id"], row["parent_id"]),
                 self.actor_articles.get(row["id"], []),
-                row_url(self.base, "actors", row["id"]),
+                page=row_url(self.base, "actors", row["id"]),
                 subject=entity_id("actors", row["id"]),
                 object=entity_id("actors", row["parent_id"]),
                 role="part of",
@@ -273,15 +277,13 @@ class Exporter:
         ]
 
     def event(self, row: sqlite3.Row) -> dict:
-        query = "select actor_id, role from event_actors where event_id = ? order by rowid"
-        taking_part = self.db.execute(query, (row["id"],)).fetchall()
+        taking_part = self.taking_part[row["id"]]
         roles = "; ".join(f"{role}: {self.name(actor)}" for actor, role in taking_part)
         location, country = self.place(row["place_id"])
         return self.entity(
             "Event",
             ("events", row["id"]),
             [row["article_id"]],
-            row_url(self.base, "events", row["id"]),
             name=row["title"],
             description=row["description"],
             keywords=[row["kind"], row["violation_type"]],
@@ -298,7 +300,6 @@ class Exporter:
             "CourtCase",
             ("cases", row["id"]),
             [row["article_id"]],
-            row_url(self.base, "cases", row["id"]),
             name=row["title"],
             description=row["description"],
             type=row["kind"],
@@ -311,14 +312,10 @@ class Exporter:
 
     def case_party(self, row: sqlite3.Row) -> dict:
         key = (row["case_id"], row["actor_id"], row["role"])
-        (article_id,) = self.db.execute(
-            "select article_id from cases where id = ?", (row["case_id"],)
-        ).fetchone()
         return self.entity(
             "CourtCaseParty",
             ("case_parties", *key),
-            [article_id],
-            row_url(self.base, "case_parties", *key),
+            [self.cases[row["case_id"]]["article_id"]],
             case=entity_id("cases", row["case_id"]),
             party=entity_id("actors", row["actor_id"]),
             role=row["role"],

@@ -7,11 +7,7 @@ from urllib.parse import urlsplit
 from datasette.utils import tilde_encode
 
 from ..metadata import DATABASE
-from ..site.pages import DEFAULT_SITE_URL, text_path
-
-# Where `make serve` answers, as the site's citations say; a published copy passes its own
-# (make export SITE_URL=...).
-DEFAULT_BASE_URL = DEFAULT_SITE_URL
+from ..site.pages import text_path
 
 
 def site_base(base_url: str) -> str:
