@@ -16,10 +16,8 @@ from itertools import accumulate
 import pytest
 from datasette.app import Datasette
 from datasette.utils import tilde_encode
-from datasette.utils.asgi import Request
 
 from article_dataset.metadata import metadata
-from article_dataset.site import citing
 from article_dataset.tables.evidence import RECORD_TABLES
 from tests.browser_support import shot
 from tests.html_support import CONTRAST, Node, Tree
@@ -354,15 +352,14 @@ async def test_the_annotated_article_is_citable_as_the_read_page(datasette, db):
     assert csl["original-publisher"] == article["publisher"]
     assert csl["type"] == "dataset" and set(csl) <= CSL_ITEM_PROPERTIES
     assert article["source_url"] in csl["note"]
-    # What the annotated article includes: the block rendered from the same dict.
-    request = Request.fake(f"/-/read/{ARTICLE_ID}")
-    found = await citing.citation(datasette, "article", "articles", ARTICLE_ID, request)
-    assert found["csl_json"] == response.text
-    block = Tree(await datasette.render_template("_cite.html", {"citation": found})).root
+    # What the annotated article shows: the same citation.
+    page = await datasette.client.get(f"/-/read/{ARTICLE_ID}")
+    block = Tree(page.text).root.one("section", "cite-this")
+    assert block.one("pre", "cite-csl").text() == response.text
     assert json.loads(block.one("pre", "cite-csl").text()) == csl
     assert article["title"] in block.one("pre", "cite-text").text()
-    assert await citing.citation(datasette, "article", "articles", "nope", request) is None
-    assert await citing.citation(datasette, "article", "claims", "x", request) is None
+    for missing in ("/-/cite/articles/nope.json", "/-/cite/claims/x.json"):
+        assert (await datasette.client.get(missing)).status_code == 404, missing
 
 
 HOSTILE_NAME = r"Timur {Danebaev} 100% & <script>window.__xss = 1</script> \ # _ ~ ^ $ }{"

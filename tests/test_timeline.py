@@ -146,6 +146,12 @@ async def test_days_are_points_and_ranges_are_bars(page_html, db):
             assert "point" in classes and f"{SVG}rect" not in tags, key
         elif "/" not in row["date"]:
             assert classes & {"period", "range"} and tags == {f"{SVG}rect"}, key
+        elif ".." in row["date"]:  # open on one side: that side fades, no day claimed
+            side = "open-start" if row["date"].startswith("..") else "open-end"
+            fades = drawn[key]["mark"].findall(f"{SVG}*[@class='fade']")
+            assert side in classes and fades, key
+        else:
+            pytest.fail(f"a date no case above checks: {key} {row['date']}")
     # A year as a bar over the whole year; 2008~ with its margin, as a range.
     assert "period" in drawn[("events", "nazarbaev-sidelined")]["classes"]
     assert "range" in drawn[("events", "kuramashin-atbasar-stint")]["classes"]
@@ -368,7 +374,9 @@ def test_marks_visible_in_the_chart_with_readable_labels(page, db):
         assert x1 - x0 > 4 and y1 - y0 > 4  # drawn, not collapsed
         assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom
     assert max(geometry["labels"]) < LABEL_WIDTH - 4  # labels fit their column
-    for worst in page.evaluate(CONTRAST, TEXT_ON_BACKGROUND).items():
+    measured = page.evaluate(CONTRAST, TEXT_ON_BACKGROUND)
+    assert set(measured) == {selector for selector, *_ in TEXT_ON_BACKGROUND}  # each found
+    for worst in measured.items():
         assert worst[1] >= 4.5, worst
     uncertain, approximate, exact = (
         page.locator(f".mark.{kind} .shape").first.evaluate(
