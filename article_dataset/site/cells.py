@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import threading
 import urllib.parse
@@ -11,6 +10,7 @@ from collections import OrderedDict
 from datasette.utils import escape_sqlite
 from markupsafe import Markup
 
+from .embedded import file_signature
 from .pages import label_sql
 
 # Labels kept per process: a page of 1 000 rows names at most a few thousand records, and
@@ -69,11 +69,7 @@ def _generation(db) -> tuple | None:
     now, so that a rebuild of a mutable database is not shown with its old labels."""
     if not db.is_mutable:
         return None
-    try:
-        stat = os.stat(db.path)
-    except OSError:
-        return ("unreadable",)
-    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
+    return file_signature(db.path) or ("unreadable",)
 
 
 def _connection(db, generation) -> sqlite3.Connection:

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import urllib.parse
 
 from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 
-from .embedded import record_linking
+from .embedded import file_signature, record_linking
 from .pages import article_database, label_sql, read_url, row_url, site_url
 
 # Not a curated record, but a citable document: the annotated article, /-/read/<id>.
@@ -29,15 +28,11 @@ async def dataset_version(datasette, database: str) -> str:
     of the build's code (the '(code)' row), as _build_files records them. Two builds of the
     same data by the same code have the same version; any edit to the data gives a new one."""
     db = datasette.get_database(database)
-    signature = ()
-    if db.path:
-        try:
-            stat = os.stat(db.path)
-            signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
-        except OSError:
-            signature = ()
     cached = _versions.get(db.path or database)
-    if cached and signature and (cached[0] == signature or not db.is_mutable):
+    if cached and cached[0] and not db.is_mutable:
+        return cached[1]  # an immutable file is not stat-ed again
+    signature = (file_signature(db.path) if db.path else None) or ()
+    if cached and signature and cached[0] == signature:
         return cached[1]
     rows = await db.execute("select path, sha256 from _build_files order by path")
     digest = hashlib.sha256()
@@ -96,20 +91,18 @@ async def citation(
         return None
     if not await db.table_exists(table):
         return None
+    label_column = await db.label_column_for_table(table)
+    shown = label_sql(table, label_column) if label_column else "null"
     found = (
-        await db.execute(f"select * from {escape_sqlite(table)} where id = ?", [record_id])
+        await db.execute(
+            f"select {shown} as _cited_label, * from {escape_sqlite(table)} where id = ?",
+            [record_id],
+        )
     ).first()
     if found is None:
         return None
     row = dict(zip(found.keys(), found, strict=True))
-    label_column = await db.label_column_for_table(table)
-    label = record_id
-    if label_column:
-        shown = await db.execute(
-            f"select {label_sql(table, label_column)} from {escape_sqlite(table)} where id = ?",
-            [record_id],
-        )
-        label = str(shown.first()[0] or record_id)
+    label = str(row.pop("_cited_label") or record_id)
     if table == ARTICLES:
         path = read_url(datasette, record_id)
         sentences, genre = [], "Annotated article"

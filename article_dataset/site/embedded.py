@@ -32,11 +32,9 @@ def embedded(path: str, may_change: bool = True) -> dict | None:
     cached = _cache.get(path)
     if cached and not may_change:
         return cached[1]
-    try:
-        stat = os.stat(path)
-    except OSError:
+    signature = file_signature(path)
+    if signature is None:
         return None
-    signature = (stat.st_mtime_ns, stat.st_size, stat.st_ino)
     if cached and cached[0] == signature:
         return cached[1]
     value = None
@@ -51,6 +49,16 @@ def embedded(path: str, may_change: bool = True) -> dict | None:
         value = None
     _cache[path] = (signature, value)
     return value
+
+
+def file_signature(path: str) -> tuple | None:
+    """What changes when a database file is rebuilt (replaced or written in place); None
+    when it cannot be stat-ed. What the site caches per file is keyed by it."""
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    return (stat.st_mtime_ns, stat.st_size, stat.st_ino)
 
 
 def record_linking(datasette, database: str) -> dict:
