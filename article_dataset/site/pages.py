@@ -66,3 +66,8 @@ STATEMENT_LABEL = (
 def label_sql(table: str, label_column: str) -> str:
     """SQL for the label readers see of a row of `table` (selected from it by that name)."""
     return STATEMENT_LABEL if table == "statements" else f"[{table}].[{label_column}]"
+
+
+def shorten(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

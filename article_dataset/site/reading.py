@@ -18,7 +18,8 @@ from datasette.utils.asgi import NotFound, Response
 
 from . import citing
 from .embedded import embedded, record_linking
-from .pages import article_database, read_url, render_page, row_url
+from .pages import article_database, read_url, render_page, row_url, shorten
+from .records import THE_CURATORS
 
 # What the reader sees the kinds of records as, in the order the page lists them.
 KIND_NAMES = {
@@ -143,14 +144,12 @@ def _describe(records: dict, people: dict, disputes: list[dict], url) -> None:
         record["url"] = url(*key)
         record["voice"] = None if record["assertion"] in OWN_VOICE else record["assertion"]
         record["asserted_by"] = people.get(record["asserted_by_id"]) or (
-            "the curators, reading the article" if record["assertion"] == "inference" else None
+            THE_CURATORS if record["assertion"] == "inference" else None
         )
         record["speaker"] = people.get(record["speaker_id"])
         if record["table"] == "statements":
             # A statement's label starts with its speaker's id: readers see the name.
-            words = record["text"] or ""
-            if len(words) > MAX_STATEMENT_CHARACTERS:
-                words = words[: MAX_STATEMENT_CHARACTERS - 1].rstrip() + "…"
+            words = shorten(record["text"] or "", MAX_STATEMENT_CHARACTERS)
             record["display"] = f"{record['speaker'] or 'the article'}: “{words}”"
         else:
             record["display"] = record["label"]
@@ -300,7 +299,6 @@ async def read_page(request, datasette):
         "q": request.args.get("q") or "",
         "match_count": len(matches),
         "citation": citation,
-        "version": citation["version"],
     }
     return await render_page(datasette, request, "read.html", context)
 

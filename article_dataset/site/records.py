@@ -25,11 +25,12 @@ async def row_context(datasette, database, table, request):
     if len(keys) != 1:
         return {}
     record_id = keys[0]
-    if not record_linking(datasette, database).get("records"):
+    records = record_linking(datasette, database).get("records")
+    if not records:
         return {}  # a database the build did not make: its pages are Datasette's own
     if table in READ_ANCHORS:
         return await read_link(datasette, database, table, record_id)
-    if table not in (record_linking(datasette, database).get("records") or ()):
+    if table not in records:
         return {}
     db = datasette.get_database(database)
     sentences = await citing.supporting_sentences(db, table, record_id)
@@ -39,9 +40,6 @@ async def row_context(datasette, database, table, request):
     links = Links(datasette, database)
     return {
         "record_page": {
-            "table": table,
-            "record_id": record_id,
-            "label": citation["label"],
             "sentence_count": len(sentences),
             "articles": by_article(links, sentences),
             "claims": await claims(datasette, database, links, table, record_id),
@@ -176,7 +174,7 @@ async def claims(datasette, database: str, links: Links, table: str, record_id: 
             claim["value_label"] = record_label(
                 datasette, database, claim["value_table"], str(claim["value"])
             )
-        claim["asserted_by"], claim["asserted_by_url"] = await asserted_by(
+        claim["asserted_by"], claim["asserted_by_url"] = asserted_by(
             datasette, database, links, claim
         )
         claim["sentence"] = None
@@ -197,7 +195,7 @@ async def claims(datasette, database: str, links: Links, table: str, record_id: 
     return found
 
 
-async def asserted_by(datasette, database: str, links: Links, claim: dict):
+def asserted_by(datasette, database: str, links: Links, claim: dict):
     """(who asserts the value, the link to them or None). A waived value is stated by no
     sentence, so by nobody in the article: None, and its note says why."""
     if claim["asserted_by_id"]:

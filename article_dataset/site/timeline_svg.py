@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 
+from .pages import shorten
+
 WIDTH = 1180
 LABEL_X = 10
 # The labels are an SVG of their own, beside the chart's: on a narrow screen they stay put
@@ -281,10 +283,6 @@ def when(mark: Mark) -> str:
     words = f"“{mark.date_text}”" if mark.date_text else mark.date
     qualifier = "uncertain, approximate" if mark.qualifier == "both" else mark.qualifier
     return f"{words} · {qualifier}" if qualifier else words
-
-
-def shorten(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _card(mark: Mark, date_line: str, left: float, top: float) -> Markup:
