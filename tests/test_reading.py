@@ -99,6 +99,10 @@ async def test_every_place_in_the_article_links_to_it_in_the_annotated_article(d
 async def test_the_reading_room_is_on_the_home_and_database_pages_not_on_query_results(datasette):
     for path in ("/", "/article"):
         assert 'class="reading-room-links' in (await datasette.client.get(path)).text, path
+    home = (await datasette.client.get("/")).text
+    [version] = re.findall(r"Dataset version <code>([0-9a-f]{12})</code>", home)
+    read = (await datasette.client.get("/-/read/torture-video-kazakhstan")).text
+    assert f"Dataset version <code>{version}</code>" in read  # the same, on the article
     query = await datasette.client.get("/article?sql=select+1+as+one")
     assert query.status_code == 200 and "<td" in query.text
     assert "reading-room-links" not in query.text
