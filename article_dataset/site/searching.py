@@ -12,7 +12,7 @@ trusted to stay so.
 
 from __future__ import annotations
 
-from datasette.utils import escape_sqlite
+from datasette.utils import detect_fts, escape_sqlite
 
 
 def count_sql(table: str, fts_table: str, match: str) -> tuple[str, str]:
@@ -29,13 +29,18 @@ async def count_searches_from_index(db) -> None:
     """Make the database answer each searchable table's count of a search from its index."""
     if db.is_mutable or not db.path:
         return
+
+    def searchable(conn) -> dict[str, str]:  # one trip to the database, not one per table
+        tables = [
+            row[0] for row in conn.execute("select name from sqlite_master where type = 'table'")
+        ]
+        return {table: fts for table in tables if (fts := detect_fts(conn, table))}
+
     counts = {}
-    for table in await db.table_names():
-        fts_table = await db.fts_table(table)
-        if fts_table:
-            for match in ("escape_fts(:search)", ":search"):  # escaped, and _searchmode=raw
-                datasette_sql, from_index = count_sql(table, fts_table, match)
-                counts[datasette_sql] = from_index
+    for table, fts_table in (await db.execute_fn(searchable)).items():
+        for match in ("escape_fts(:search)", ":search"):  # escaped, and _searchmode=raw
+            datasette_sql, from_index = count_sql(table, fts_table, match)
+            counts[datasette_sql] = from_index
     if not counts:
         return
     execute = db.execute
