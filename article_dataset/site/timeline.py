@@ -75,13 +75,6 @@ order by date_sort, record_table, id limit :limit offset :offset
 LATEST = """select id, title from articles where date_sort is not null
 order by date_sort desc, id limit :limit"""
 FIRST = "select id, title from articles order by id limit 1"
-# (dated, undated) records of the article.
-COUNTS = """
-select sum(dated), sum(not dated) from (
-  select date is not null as dated from events where article_id = :article
-  union all
-  select date is not null from statements where article_id = :article)
-"""
 
 
 def _member(text: str) -> tuple[datetime.date, datetime.date] | None:
@@ -265,7 +258,11 @@ async def timeline_page(request, datasette):
     article = await _article(db, request.args.get("article"), latest)
     page = _page_number(request.args.get("page"))
     scope = {"article": article["id"]}
-    dated_total, undated_total = (int(n or 0) for n in (await _rows(db, COUNTS, **scope))[0])
+    graph = await _graph(db, scope)
+    # The build gives every date a date_sort (a day), and none to a record with no date.
+    sorts = [sort for _, sort in (*graph[0].values(), *graph[2].values())]
+    dated_total = sum(sort is not None for sort in sorts)
+    undated_total = len(sorts) - dated_total
     pages = max(1, -(-dated_total // MAX_MARKS))
     if page > pages:
         raise NotFound(f"The timeline has {pages} page(s)")
@@ -278,7 +275,7 @@ async def timeline_page(request, datasette):
         return Mark(row["record_table"], *(row[k] for k in COLUMNS.split(", ")), url)
 
     shaped = [(m, shape(m)) for m in map(mark, dated)]
-    thread_of, found = threads(*await _graph(db, scope))
+    thread_of, found = threads(*graph)
     grouped = _grouped([pair for pair in shaped if pair[1]], thread_of, found)
     drawing = draw([Group(t.title if t else LOOSE, pairs, t and t.part_of) for t, pairs in grouped])
     # A date that gives no day is listed with the undated (the build refuses those).
