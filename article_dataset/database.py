@@ -134,8 +134,11 @@ def create_indexes(connection: sqlite3.Connection, filled_by_checks: bool = Fals
         for name in index_columns(table):
             column = table.column(name)
             # Optional columns are mostly NULL (each evidence row has one owner of eight):
-            # a partial index serves `column = ?` and is far smaller and quicker to build.
-            partial = "" if column.required else f" WHERE [{name}] IS NOT NULL"
+            # a partial index serves `column = ?` and is far smaller and quicker to build. The
+            # column a table is shown in order of keeps every row, so that a page of a search
+            # can be read in that order from it (site/searching.py).
+            whole = column.required or name == table.sort
+            partial = "" if whole else f" WHERE [{name}] IS NOT NULL"
             connection.execute(
                 f"CREATE INDEX [idx_{table.name}_{name}] ON [{table.name}] ([{name}]){partial}"
             )

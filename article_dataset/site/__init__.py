@@ -113,11 +113,11 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
 @hookimpl
 def startup(datasette):
-    async def count_searches_from_index():
+    async def answer_searches_from_index():
         for db in datasette.databases.values():
-            await searching.count_searches_from_index(db)
+            await searching.answer_searches_from_index(db)
 
-    return count_searches_from_index
+    return answer_searches_from_index
 
 
 @hookimpl(wrapper=True)
