@@ -10,18 +10,16 @@ run on what changed. Either way bad input leaves article.db byte-identical.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import sqlite3
-import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cache, partial
 from pathlib import Path
 
 from .checks import Scope, check
+from .compiling import compile_all
 from .database import (
     check_integrity,
     create_build_tables,
@@ -36,21 +34,13 @@ from .database import (
 )
 from .metadata import embedded_metadata_rows
 from .problems import BuildError, Problems
+from .state import previous_state, sha256, write_state
 from .tables import ALL_TABLES
 from .tables.claim_references import reference_targets, relinked
-from .units import Unit, compile_unit, discover, warm_up
+from .units import Unit, discover
 
-CODE_KEY = "(code)"
-# Below this many units a process pool costs more than it saves.
-PARALLEL_FROM_UNITS = 200
-# Units sent to a worker at a time, and chunks waiting per worker.
-CHUNK_UNITS = 16
-CHUNKS_IN_FLIGHT_PER_WORKER = 4
 # Above this many folders named with --changed, listing them all is as quick.
 MAX_CHANGED_FOLDERS = 500
-# Modules the build never imports (serving, docs, exports): editing them must not make the
-# next build a full one. A test checks that the build imports none of them.
-NOT_BUILD_CODE = ("__main__.py", "docs.py", "exports/", "site/")
 
 
 @dataclass
@@ -125,7 +115,7 @@ def build(
         recover(db_path)
         _check_made_by_a_build(db_path)  # after the rollback: a hot journal blocks reading
         problems = Problems()
-        previous = None if full else _previous_state(db_path, folders)
+        previous = None if full else previous_state(db_path, folders)
         if previous is None:
             folders = None  # a full build reads everything
         units, stats = discover(data_dir, problems, folders)
@@ -237,7 +227,7 @@ def _full_build(db_path, data_dir, units, stats, problems) -> BuildReport:
             check(connection, Scope(), data_dir, problems)
         problems.raise_if_any()
         create_indexes(connection, filled_by_checks=True)
-        _write_state(connection, stats, hashes, removed=())
+        write_state(connection, stats, hashes, removed=())
         connection.executemany(
             "INSERT INTO _datasette_metadata VALUES (:key, :value)", embedded_metadata_rows()
         )
@@ -253,7 +243,7 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
         known = previous.get(path)
         if known and known[1:] == stat:
             continue
-        hashes[path] = _sha256(data_dir / path)
+        hashes[path] = sha256(data_dir / path)
         if not known or known[0] != hashes[path]:
             changed.add(path)
     removed_files = set(previous) - set(stats)
@@ -286,7 +276,7 @@ def _incremental_build(db_path, data_dir, units, stats, previous, problems) -> B
             check(connection, scope, data_dir, problems)
         problems.raise_if_any()
         # Files re-read only because a text they quote changed keep their recorded state.
-        _write_state(connection, stats, hashes, removed=removed_files)
+        write_state(connection, stats, hashes, removed=removed_files)
     return BuildReport("incremental", len(files - removed_files))
 
 
@@ -299,7 +289,7 @@ def _insert_units(
     already."""
     duplicated: set[tuple[str, str]] = set()
     complete = not problems.items
-    for result in _compile_all(data_dir, units):
+    for result in compile_all(data_dir, units):
         if hashes is not None:
             hashes.update(result.digests)
         if values is not None:
@@ -308,39 +298,6 @@ def _insert_units(
         insert_rows(connection, result.rows, data_dir.name, problems, duplicated)
         complete = complete and result.complete
     return complete
-
-
-def _compile_all(data_dir: Path, units: list[Unit]):
-    """Units compiled in order; across processes when there are many (parsing dominates)."""
-    compile_one = partial(compile_unit, data_dir)
-    workers = os.cpu_count() or 1
-    if len(units) < PARALLEL_FROM_UNITS or workers < 2:
-        yield from map(compile_one, units)
-        return
-    import multiprocessing  # only big builds need a pool: keep small ones' start-up short
-    from concurrent.futures import ProcessPoolExecutor
-
-    warm_up()  # compiled once here, inherited by every forked worker
-    context = multiprocessing.get_context("fork")
-    chunks = [units[start : start + CHUNK_UNITS] for start in range(0, len(units), CHUNK_UNITS)]
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        # A window of chunks in flight, not the whole corpus: results that the workers make
-        # faster than this process inserts them wait in its memory (with pool.map, peak RSS
-        # at 10 000 articles was ~11 MB higher, and grows as the workers get faster).
-        in_flight: deque = deque()
-        try:
-            for chunk in chunks:
-                in_flight.append(pool.submit(_compile_chunk, data_dir, chunk))
-                if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * workers:
-                    yield from in_flight.popleft().result()
-            while in_flight:
-                yield from in_flight.popleft().result()
-        finally:  # stopped early (an insert failed): the chunks not started are not compiled
-            pool.shutdown(cancel_futures=True)
-
-
-def _compile_chunk(data_dir: Path, units: list[Unit]) -> list:
-    return [compile_unit(data_dir, unit) for unit in units]
 
 
 def recover(db_path: Path) -> None:
@@ -352,46 +309,6 @@ def recover(db_path: Path) -> None:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             connection.close()
-
-
-def _previous_state(db_path: Path, folders: set[str] | None = None) -> dict[str, tuple] | None:
-    """{path: (sha256, size, mtime_ns)} of the last build (of the registry and `folders`
-    only, when given), or None when a full build is due."""
-    if not db_path.exists():
-        return None
-    query, parameters = "SELECT path, sha256, size, mtime_ns FROM _build_files", []
-    if folders is not None:
-        # Key ranges, so that reading the state of a few folders costs nothing per corpus.
-        ranges = ["path = ?", "path BETWEEN 'registry/' AND 'registry0'"]
-        for folder in sorted(folders):
-            ranges.append("path BETWEEN ? AND ?")
-            parameters += [f"articles/{folder}/", f"articles/{folder}0"]
-        query += " WHERE " + " OR ".join(ranges)
-        parameters.insert(0, CODE_KEY)
-    try:
-        connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-        try:
-            rows = connection.execute(query, parameters)
-            state = {path: (sha, size, mtime) for path, sha, size, mtime in rows}
-        finally:
-            connection.close()
-    except sqlite3.Error:
-        return None
-    code = state.pop(CODE_KEY, None)
-    return state if code and code[0] == code_fingerprint() else None
-
-
-def _write_state(connection, stats, hashes, removed) -> None:
-    # A file changed in the same clock tick as it was read could keep its size and mtime:
-    # record no mtime for files this recent, so that the next build hashes them again.
-    recent = time.time_ns() - 2_000_000_000
-    stats = {p: (size, -1 if mtime >= recent else mtime) for p, (size, mtime) in stats.items()}
-    connection.executemany("DELETE FROM _build_files WHERE path = ?", ((p,) for p in removed))
-    connection.executemany(
-        "INSERT OR REPLACE INTO _build_files VALUES (?, ?, ?, ?)",
-        [(path, sha, *stats[path]) for path, sha in sorted(hashes.items())]
-        + [(CODE_KEY, code_fingerprint(), 0, 0)],
-    )
 
 
 def _ids_from(connection) -> dict[str, set[str]]:
@@ -429,40 +346,6 @@ def _counts(connection) -> dict[str, int]:
         "SELECT count(*) FROM sentences WHERE id IN (SELECT sentence_id FROM evidence)"
     ).fetchone()[0]
     return counts
-
-
-def _sha256(path: Path) -> str:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return ""
-
-
-@cache
-def code_fingerprint() -> str:
-    """A hash of the build's own code and of the libraries that shape its rows: rows built
-    by other code are rebuilt in full."""
-    from importlib.metadata import version
-
-    digest = hashlib.sha256()
-    package = Path(__file__).parent
-    for path in sorted(package.rglob("*.py")):
-        name = path.relative_to(package).as_posix()
-        if not name.startswith(NOT_BUILD_CODE):
-            digest.update(name.encode() + b"\0" + path.read_bytes())
-    for package in (
-        "sentencex",
-        "pyyaml",
-        "yaml-rs",
-        "fastjsonschema",
-        "jsonschema",
-        "sqlite-utils",
-        "edtf",
-        "pyparsing",
-    ):
-        digest.update(f"{package}={version(package)}".encode())
-    digest.update(sqlite3.sqlite_version.encode())
-    return digest.hexdigest()
 
 
 __all__ = ["BuildError", "BuildReport", "build"]

@@ -152,7 +152,7 @@ def test_a_build_across_processes_has_the_rows_of_one_in_this_process(tmp_path, 
     from bench.generate import main as generate
 
     assert generate([str(tmp_path / "corpus"), "--articles", "4"]) in (0, None)
-    building = importlib.import_module("article_dataset.build")
+    building = importlib.import_module("article_dataset.compiling")
     build(tmp_path / "serial.db", tmp_path / "corpus")
     monkeypatch.setattr(building, "PARALLEL_FROM_UNITS", 1)
     monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 in flight in all

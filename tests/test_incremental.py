@@ -297,7 +297,7 @@ def test_changed_paths_as_an_editor_gives_them(corpus, tmp_path, monkeypatch):
 def test_a_build_imports_none_of_the_modules_left_out_of_its_code_hash(tmp_path):
     """Editing the server or the docs code does not force a full build; that is only right
     while a build never runs that code."""
-    from article_dataset.build import NOT_BUILD_CODE
+    from article_dataset.state import NOT_BUILD_CODE
 
     script = (
         "import sys; from article_dataset import build; "
