@@ -195,6 +195,17 @@ CATALOGUE = [
         "an event cannot be linked to itself",
     ),
     bad(
+        "event-part-of-itself",  # once: the check for circles does not report it again
+        edit(
+            EVENTS,
+            "    - {event: fixture-testova-detained, relation: follows}",
+            "    - {event: fixture-testova-held, relation: part_of}",
+        ),
+        "fixture-testova-held",
+        "event",
+        "an event cannot be linked to itself",
+    ),
+    bad(
         "events-part-of-each-other",
         lambda data: (
             edit(

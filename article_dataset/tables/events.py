@@ -215,6 +215,7 @@ def add_events(ctx: Context, source: SourceFile, article_id: str) -> None:
         for link in record.get("links") or []:
             if link.get("event") == record["id"]:
                 ctx.problems.at(source, link, "an event cannot be linked to itself", "event")
+                continue  # not stored: the check for circles would report it again
             ctx.add_record("event_links", source, link, event_id=record["id"])
         ctx.cite("events", record["id"], record["evidence"], article_id, source, record)
 
