@@ -33,6 +33,18 @@ def db_path(built) -> Path:
 
 
 @pytest.fixture(scope="session")
+def corpus_db(tmp_path_factory) -> str:
+    """article.db of 30 generated articles (bench/generate.py): tables of hundreds of rows,
+    600 events on a few dozen dates, many to a date."""
+    from bench.generate import generate
+
+    folder = tmp_path_factory.mktemp("corpus")
+    path = folder / "article.db"
+    build(path, generate(folder / "data", 30))
+    return str(path)
+
+
+@pytest.fixture(scope="session")
 def db(db_path):
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
     connection.row_factory = sqlite3.Row

@@ -8,9 +8,7 @@ import sqlite3
 import pytest
 from datasette.app import Datasette
 
-from article_dataset import build
 from article_dataset.metadata import metadata
-from bench.generate import generate
 
 SEARCHABLE = [
     "sentences",
@@ -22,15 +20,6 @@ SEARCHABLE = [
     "charges",
     "figures",
 ]
-
-
-@pytest.fixture(scope="module")
-def corpus_db(tmp_path_factory) -> str:
-    """A generated corpus of 30 articles: tables of hundreds of rows, dates with many ties."""
-    folder = tmp_path_factory.mktemp("corpus")
-    path = folder / "article.db"
-    build(path, generate(folder / "data", 30))
-    return str(path)
 
 
 def _terms(db_path: str, table: str) -> list[str]:
@@ -47,16 +36,22 @@ def _terms(db_path: str, table: str) -> list[str]:
 @pytest.mark.parametrize("table", SEARCHABLE)
 @pytest.mark.parametrize("corpus", ["corpus_db", "db_path"])
 async def test_search_pages_are_what_datasette_shows(request, corpus, table):
-    """Every page, count and facet of a search on the immutable database is stock Datasette's
-    on the same file opened mutable (whose queries the site leaves alone), and both ways of
-    reading a page ran: in the index's order for words most rows match, sorted otherwise."""
+    """Every page, count and facet of a search on the immutable database is what Datasette
+    shows on the same file opened mutable (whose queries the site leaves as they are, but for
+    the order of paging.py), and both ways of reading a page ran: in the index's order for
+    words most rows match, sorted otherwise."""
     db_path = str(request.getfixturevalue(corpus))
     ours = Datasette(immutables=[db_path], metadata=metadata(), settings={"trace_debug": True})
     stock = Datasette([db_path], metadata=metadata(), settings={"trace_debug": True})
+    connection = sqlite3.connect(db_path)
+    columns = [row[1] for row in connection.execute(f"pragma table_info({table})")]
+    connection.close()
+    # Another column with an index over every row: its order, read from that index.
+    by_article = [{"_sort": "article_id"}] if "article_id" in columns else []
     plans = set()
     for term in _terms(db_path, table):
         raw = [{"_searchmode": "raw"}] if term.isalnum() else []  # raw: FTS5's own syntax
-        for extra in ({}, {"_size": "7"}, *raw):
+        for extra in ({}, {"_size": "7"}, *raw, *by_article):
             params = {"_search": term, **extra, "_trace": "1"}  # both: it is in the links
             path = f"/article/{table}.json"
             expected = (await stock.client.get(path, params=params)).json()
@@ -152,3 +147,41 @@ async def test_search_counts_from_the_index_are_the_tables(db_path, table, term)
     connection.close()
     assert response.json()["filtered_table_rows_count"] == expected
     assert expected > 0 or term in ("nothing-matches-this", '"quoted') or table == "actors"
+
+
+def test_only_an_index_in_its_column_s_order_serves_a_page(tmp_path):
+    """An index of several columns, descending, or comparing otherwise than as bytes does not
+    give its first column's order; neither does a partial one."""
+    import sqlite_utils
+
+    from article_dataset.site.searching import survey
+
+    db = sqlite_utils.Database(tmp_path / "t.db")
+    db["t"].insert_all([{"id": str(n), "d": n % 3, "k": -n} for n in range(9)], pk="id")
+    db["t"].enable_fts(["id"])
+    for name, sql in {
+        "two": "(d, k)",
+        "descending": "(d desc)",
+        "nocase": "(d collate nocase)",
+        "partial": "(d) where d is not null",
+        "k_alone": "(k)",
+    }.items():
+        db.execute(f"create index {name} on t {sql}")
+    found = {searchable.table: searchable for searchable in survey(db.conn)}
+    assert found["t"].ordered_by == {"k": "k_alone", "id": "sqlite_autoindex_t_1"}
+
+
+async def test_a_query_s_string_literal_is_left_as_written(corpus_db):
+    """Ad-hoc SQL holding Datasette's words in a literal is not rewritten."""
+    ours = Datasette(immutables=[corpus_db])
+    connection = sqlite3.connect(corpus_db)
+    columns = ", ".join(row[1] for row in connection.execute("pragma table_info(events)"))
+    matching = f"select {columns} from events where rowid in (select rowid from events_fts "
+    matching += "where events_fts match :search)"  # Datasette's, as a facet wraps it
+    sql = f"select length('({matching} )') as n, count(*) from ({matching} )"
+    response = await ours.client.get(
+        "/article.json", params={"sql": sql, "search": "detained", "_shape": "array"}
+    )
+    [(length, count)] = connection.execute(sql, {"search": "detained"})
+    connection.close()
+    assert response.json() == [{"n": length, "count(*)": count}] and count > 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datasette import hookimpl
 
-from . import citing, facets, reading, records, searching, timeline
+from . import citing, facets, paging, reading, records, searching, timeline
 from .cells import labelled_link, link, linked_record, record_links
 from .embedded import embedded, record_linking
 from .pages import row_url
@@ -113,11 +113,24 @@ def extra_template_vars(template, database, table, view_name, request, datasette
 
 @hookimpl
 def startup(datasette):
-    async def answer_searches_from_index():
+    async def answer_table_queries():
         for db in datasette.databases.values():
-            await searching.answer_searches_from_index(db)
+            await _answer_table_queries(db)
 
-    return answer_searches_from_index
+    return answer_table_queries
+
+
+async def _answer_table_queries(db) -> None:
+    """Every database's table pages in one order (paging.py); an immutable one's searches
+    answered from their indexes (searching.py)."""
+    keys = await db.execute_fn(paging.table_keys)
+    searches = await searching.Searches.of(db)
+    execute = searches.execute if searches else db.execute
+
+    async def answering(sql, params=None, *args, **kwargs):
+        return await execute(paging.in_key_order(sql, keys) or sql, params, *args, **kwargs)
+
+    db.execute = answering
 
 
 @hookimpl(wrapper=True)

@@ -13,20 +13,24 @@ with the same results:
   builds), and an immutable database stays so;
 - the page, when at least one row in ORDER_SCAN_RATIO matches and an index over every row
   leads with the column the page is ordered by: read in that order from the index, stopping
-  at the page's last row (~3 ms instead of ~20). Both plans give rows of equal sort keys in
-  rowid order (the sort is stable over matches looked up in rowid order, the index holds the
-  rowid after the key), so the rows and their order are the same; with fewer matches, the
-  index could be read to its end before the page fills, and Datasette's plan stays;
+  at the page's last row (~3 ms instead of ~20). The order is total (paging.py breaks ties
+  by the key), so either plan gives the same rows; with fewer matches the index could be
+  read to its end before the page fills, and Datasette's plan stays;
 - the matching rows wherever Datasette's facets (or this package's, facets.py) read them
   from, as a subquery: a join that walks the index's matches instead of an IN list (half
   the time, measured in the server).
+
+A query holding a string literal is never Datasette's (its values are parameters), and is
+left as it is written.
 """
 
 from __future__ import annotations
 
 import re
+from collections import OrderedDict
 from dataclasses import dataclass
 
+from datasette.database import QueryInterrupted, Results
 from datasette.utils import detect_fts, escape_sqlite
 
 # The page is read in index order when matches are at least this share of the table's rows:
@@ -35,7 +39,10 @@ from datasette.utils import detect_fts, escape_sqlite
 ORDER_SCAN_RATIO = 32
 # The two forms of Datasette's match: escaped words, and _searchmode=raw.
 MATCHES = ("escape_fts(:search)", ":search")
-_PAGE_TAIL = re.compile(r"order by (\S+) limit \d+")
+# A page in the order of a column (then, as paging.py orders it, of the key).
+_PAGE_TAIL = re.compile(r"order by (\S+)(?:, \S+)? limit \d+")
+# Searches whose counts are kept: a page asks for its count twice (its plan, its count).
+COUNTS_KEPT = 256
 _MATCH_ROWID = "_fts_match_rowid"  # the joined subquery's column: no table of ours has it
 
 
@@ -69,7 +76,11 @@ class Searchable:
 def survey(conn) -> list[Searchable]:
     """The searchable tables of a database, in one trip to it."""
     found = []
-    for (table,) in conn.execute("select name from sqlite_master where type = 'table'").fetchall():
+    tables = conn.execute(
+        "select name from sqlite_master where type = 'table' "
+        "and sql not like 'create virtual table%'"  # the full-text indexes themselves
+    ).fetchall()
+    for (table,) in tables:
         fts_table = detect_fts(conn, table)
         if not fts_table:
             continue
@@ -82,56 +93,82 @@ def survey(conn) -> list[Searchable]:
         for _, index, _unique, _origin, partial in conn.execute(
             f"pragma index_list({escape_sqlite(table)})"
         ).fetchall():
-            first = conn.execute(f"pragma index_info({escape_sqlite(index)})").fetchone()
-            if not partial and first is not None and first[2] is not None:
-                ordered_by.setdefault(escape_sqlite(first[2]), index)
+            # One column, ascending, compared as bytes: the index's order is the column's.
+            keys = [
+                (name, desc, collation)
+                for _, _, name, desc, collation, key in conn.execute(
+                    f"pragma index_xinfo({escape_sqlite(index)})"
+                )
+                if key
+            ]
+            if not partial and len(keys) == 1 and keys[0][0] and keys[0][1:] == (0, "BINARY"):
+                ordered_by.setdefault(escape_sqlite(keys[0][0]), index)
         rows = conn.execute(f"select count(*) from {escape_sqlite(table)}").fetchone()[0]
         found.append(Searchable(table, fts_table, columns, rows, ordered_by))
     return found
 
 
-async def answer_searches_from_index(db) -> None:
-    """Make an immutable database answer searches' counts, pages and facets' rows as above."""
-    if db.is_mutable or not db.path:
-        return
-    counts, pages, subqueries = {}, {}, {}
-    for searchable in await db.execute_fn(survey):
-        for match in MATCHES:
-            queries = searchable.queries(match)
-            counts[queries["count"]] = queries["count from index"]
-            pages[queries["matching"]] = (searchable, queries["count from index"])
-            subqueries[f"({queries['matching']} )"] = f"({queries['joined']} )"
-    if not counts:
-        return
-    execute = db.execute
+class Searches:
+    """Datasette's queries of one immutable database, its searches answered as above."""
 
-    async def answering(sql, params=None, *args, **kwargs):
-        if sql in counts:
-            sql = counts[sql]
-        elif "match" in sql:
-            sql = await _page_in_order(sql, params, pages, execute) or sql
-            for subquery, joined in subqueries.items():
-                if subquery in sql:
-                    sql = sql.replace(subquery, joined)
-        return await execute(sql, params, *args, **kwargs)
+    def __init__(self, searchables: list[Searchable], execute):
+        self._execute = execute
+        self._counts, self._pages, self._subqueries = {}, {}, []
+        for searchable in searchables:
+            for match in MATCHES:
+                queries = searchable.queries(match)
+                self._counts[queries["count"]] = queries["count from index"]
+                self._pages[queries["matching"]] = (searchable, queries["count from index"])
+                # As Datasette's facets and this package's wrap it, on one line or several.
+                wrapped = re.compile(rf"\(\s*{re.escape(queries['matching'])}\s*\)")
+                self._subqueries.append((wrapped, f"({queries['joined']} )"))
+        self._counted: OrderedDict = OrderedDict()  # (count, search) -> matches, the latest
 
-    db.execute = answering
+    @classmethod
+    async def of(cls, db) -> Searches | None:
+        if db.is_mutable or not db.path:
+            return None
+        searchables = await db.execute_fn(survey)
+        return cls(searchables, db.execute) if searchables else None
 
+    async def execute(self, sql: str, params=None, *args, **kwargs) -> Results:
+        if sql in self._counts:
+            matches = await self._count(self._counts[sql], params, kwargs)
+            return Results([(matches,)], False, [("count(*)",)])
+        if "match" in sql and "'" not in sql and '"' not in sql:  # literals: not Datasette's
+            sql = await self._page_in_order(sql, params, kwargs) or sql
+            for wrapped, joined in self._subqueries:
+                sql = wrapped.sub(joined.replace("\\", "\\\\"), sql)
+        return await self._execute(sql, params, *args, **kwargs)
 
-async def _page_in_order(sql: str, params, pages: dict, execute) -> str | None:
-    """A search's page read in the order of an index, when that is quicker (see above)."""
-    head, _, tail = sql.rpartition(") order by ")
-    found = pages.get(head + ")")
-    order = _PAGE_TAIL.fullmatch("order by " + tail) if found else None
-    if order is None or order.group(1) not in found[0].ordered_by:
-        return None
-    searchable, count_sql = found
-    matches = (await execute(count_sql, params)).rows[0][0]
-    if matches * ORDER_SCAN_RATIO < searchable.rows:
-        return None
-    table, index = escape_sqlite(searchable.table), searchable.ordered_by[order.group(1)]
-    return sql.replace(
-        f"from {table} where rowid in",
-        f"from {table} indexed by {escape_sqlite(index)} where rowid in",
-        1,
-    )
+    async def _count(self, count_sql: str, params, kwargs) -> int:
+        """A search's matches, counted once for the page's plan and Datasette's count."""
+        key = (count_sql, (params or {}).get("search"))
+        if key not in self._counted:
+            limit = kwargs.get("custom_time_limit")
+            results = await self._execute(count_sql, params, custom_time_limit=limit)
+            self._counted[key] = results.rows[0][0]
+            if len(self._counted) > COUNTS_KEPT:
+                self._counted.popitem(last=False)
+        return self._counted[key]
+
+    async def _page_in_order(self, sql: str, params, kwargs) -> str | None:
+        """A search's page read in the order of an index, when that is quicker (see above)."""
+        head, _, tail = sql.rpartition(") order by ")
+        found = self._pages.get(head + ")")
+        order = _PAGE_TAIL.fullmatch("order by " + tail) if found else None
+        if order is None or order.group(1) not in found[0].ordered_by:
+            return None
+        searchable, count_sql = found
+        try:
+            matches = await self._count(count_sql, params, kwargs)
+        except QueryInterrupted:
+            return None  # Datasette's plan, and its own time limit
+        if matches * ORDER_SCAN_RATIO < searchable.rows:
+            return None
+        table, index = escape_sqlite(searchable.table), searchable.ordered_by[order.group(1)]
+        return sql.replace(
+            f"from {table} where rowid in",
+            f"from {table} indexed by {escape_sqlite(index)} where rowid in",
+            1,
+        )
