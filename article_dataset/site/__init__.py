@@ -121,16 +121,45 @@ def startup(datasette):
 
 
 async def _answer_table_queries(db) -> None:
-    """Every database's table pages in one order (paging.py); an immutable one's searches
-    answered from their indexes (searching.py)."""
-    keys = await db.execute_fn(paging.table_keys)
+    """A table page's own queries, answered: its pages in one order (paging.py), and on an
+    immutable database its searches from their indexes (searching.py). Other queries (ad-hoc
+    SQL, canned queries, this plugin's) are run as they are written."""
+    shapes = await db.execute_fn(paging.table_shapes) if not db.is_mutable else None
     searches = await searching.Searches.of(db)
-    execute = searches.execute if searches else db.execute
+    execute = db.execute
 
     async def answering(sql, params=None, *args, **kwargs):
-        return await execute(paging.in_key_order(sql, keys) or sql, params, *args, **kwargs)
+        page = paging.TABLE_PAGE.get()
+        if page is None or page[0] != db.name:
+            return await execute(sql, params, *args, **kwargs)
+        if " order by " in sql:
+            shape = (
+                shapes.get(page[1])
+                if shapes is not None
+                else await db.execute_fn(lambda conn: paging.table_shape(conn, page[1]))
+            )  # a mutable database's tables may change while it is served
+            sql = (shape and paging.in_key_order(sql, page[1], shape)) or sql
+        if searches:
+            return await searches.execute(sql, params, *args, **kwargs)
+        return await execute(sql, params, *args, **kwargs)
 
     db.execute = answering
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def marking_table_pages(scope, receive, send):
+            page = paging.table_page(scope["path"]) if scope["type"] == "http" else None
+            token = paging.TABLE_PAGE.set(page)
+            try:
+                return await app(scope, receive, send)
+            finally:
+                paging.TABLE_PAGE.reset(token)
+
+        return marking_table_pages
+
+    return wrap
 
 
 @hookimpl(wrapper=True)
