@@ -115,3 +115,31 @@ async def test_ad_hoc_sql_is_run_as_written(db_path, sql):
     expected = [list(row) for row in connection.execute(sql)]
     connection.close()
     assert response.json()["rows"] == expected
+
+
+async def test_pages_are_in_one_order_under_a_base_url(db_path):
+    """The page's path is read as Datasette's router reads it, base_url removed (the test
+    client puts it before every path)."""
+    datasette = Datasette([str(db_path)], settings={"base_url": "/data/"})
+    shown = await _walk(datasette, "/article/events.json", {"_size": "2"})
+    assert shown == _expected(str(db_path), "1 order by date_sort, id")
+
+
+async def test_a_view_is_paged_as_datasette_pages_it(db_path, tmp_path):
+    """A view has no key (Datasette pages it by offset): its query is left as written."""
+    import shutil
+
+    copy = tmp_path / "viewed.db"
+    shutil.copy(db_path, copy)
+    connection = sqlite3.connect(copy)
+    connection.execute("create view dated as select id, date_sort from events")
+    connection.commit()
+    connection.close()
+    datasette = Datasette([str(copy)], settings={"trace_debug": True})
+    response = await datasette.client.get(
+        "/viewed/dated.json", params={"_sort": "date_sort", "_size": "3", "_trace": "1"}
+    )
+    assert response.status_code == 200
+    traces = [trace["sql"] for trace in response.json()["_trace"]["traces"]]
+    pages = [sql for sql in traces if sql.startswith("select id, date_sort from dated order")]
+    assert pages == ["select id, date_sort from dated order by date_sort limit 4"]

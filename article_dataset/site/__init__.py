@@ -130,15 +130,15 @@ async def _answer_table_queries(db) -> None:
 
     async def answering(sql, params=None, *args, **kwargs):
         page = paging.TABLE_PAGE.get()
-        if page is None or page[0] != db.name:
+        shape = None
+        if page is not None and page[0] == db.route:
+            if shapes is not None:
+                shape = shapes.get(page[1])
+            elif " order by " in sql:  # a mutable database's tables may change while served
+                shape = await db.execute_fn(lambda conn: paging.table_shape(conn, page[1]))
+        if shape is None:  # not a table page's query: as it is written
             return await execute(sql, params, *args, **kwargs)
-        if " order by " in sql:
-            shape = (
-                shapes.get(page[1])
-                if shapes is not None
-                else await db.execute_fn(lambda conn: paging.table_shape(conn, page[1]))
-            )  # a mutable database's tables may change while it is served
-            sql = (shape and paging.in_key_order(sql, page[1], shape)) or sql
+        sql = paging.in_key_order(sql, page[1], shape) or sql
         if searches:
             return await searches.execute(sql, params, *args, **kwargs)
         return await execute(sql, params, *args, **kwargs)
@@ -150,7 +150,8 @@ async def _answer_table_queries(db) -> None:
 def asgi_wrapper(datasette):
     def wrap(app):
         async def marking_table_pages(scope, receive, send):
-            page = paging.table_page(scope["path"]) if scope["type"] == "http" else None
+            http = scope["type"] == "http"
+            page = paging.table_page(scope, datasette.setting("base_url")) if http else None
             token = paging.TABLE_PAGE.set(page)
             try:
                 return await app(scope, receive, send)

@@ -36,9 +36,11 @@ class Shape:
 
 
 def table_shape(conn, table: str) -> Shape | None:
-    names = [row[1] for row in conn.execute(f"pragma table_info({escape_sqlite(table)})")]
-    if not names:
+    """None for anything but a table (a view is paged by offset, not by key)."""
+    kind = conn.execute("select type from sqlite_master where name = ?", [table]).fetchone()
+    if kind is None or kind[0] != "table":
         return None
+    names = [row[1] for row in conn.execute(f"pragma table_info({escape_sqlite(table)})")]
     keys = detect_primary_keys(conn, table)
     key = ", ".join(map(escape_sqlite, keys)) if keys else "rowid"
     return Shape(frozenset(map(escape_sqlite, names)) | {"rowid"}, key)
@@ -49,9 +51,16 @@ def table_shapes(conn) -> dict[str, Shape]:
     return {table: shape for (table,) in tables if (shape := table_shape(conn, table))}
 
 
-def table_page(path: str) -> tuple[str, str] | None:
-    """(database, table) named by a table page's path (/article/events, /article/events.csv):
-    a canned query's path looks the same, and its name is no table."""
+def table_page(scope: dict, base_url: str) -> tuple[str, str] | None:
+    """(database route, table) named by a table page's path (/article/events,
+    /article/events.csv), read as Datasette's router reads it; a canned query's path looks the
+    same, and its name is no table."""
+    path = scope["path"]
+    if scope.get("raw_path"):
+        path = scope["raw_path"].decode("ascii", "replace")
+    path = path.partition("?")[0]
+    if base_url != "/" and path.startswith(base_url):
+        path = "/" + path[len(base_url) :]
     parts = path.strip("/").split("/")
     if len(parts) != 2 or not all(parts):
         return None
@@ -62,6 +71,8 @@ def table_page(path: str) -> tuple[str, str] | None:
 def in_key_order(sql: str, table: str, shape: Shape) -> str | None:
     """The table page's query ordered by its sort column and then its key; None for any
     other query."""
+    if sql.count("'") % 2:
+        return None  # a condition's string left open: not ours to extend
     head, _, tail = sql.rpartition(" order by ")
     order = _ORDER.fullmatch("order by " + tail)
     marker = f" from {escape_sqlite(table)}"
