@@ -3,6 +3,7 @@ pages read in index order, facets' rows joined to the matches; always what Datas
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
@@ -91,6 +92,30 @@ async def test_a_page_is_read_in_order_only_when_many_rows_match(corpus_db, monk
     assert in_order and matches * searching.ORDER_SCAN_RATIO >= rows
     monkeypatch.setattr(searching, "ORDER_SCAN_RATIO", rows // matches - 1)
     assert await plan("detained") == (matches, False)
+
+
+async def test_the_table_s_rows_come_from_the_inspect_file_when_it_has_them(tmp_path, corpus_db):
+    """A served database comes with its inspect file (make serve): its counts, not a count of
+    every table at start-up, weigh the plan. Here it says events has far more rows."""
+    import subprocess
+    import sys
+
+    inspect_file = tmp_path / "inspect.json"
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", corpus_db, "--inspect-file", inspect_file],
+        check=True,
+    )
+    inspect_data = json.loads(inspect_file.read_text())
+    for number in (1, 100_000):
+        inspect_data["article"]["tables"]["events"]["count"] *= number
+        ours = Datasette(
+            immutables=[corpus_db], inspect_data=inspect_data, settings={"trace_debug": True}
+        )
+        response = await ours.client.get(
+            "/article/events.json", params={"_search": "detained", "_trace": "1", "_nofacet": "1"}
+        )
+        page = [t["sql"] for t in response.json()["_trace"]["traces"] if " limit 101" in t["sql"]]
+        assert ("indexed by" in page[0]) == (number == 1)
 
 
 COUNTED_FROM_INDEX = "select count(*) from events_fts where events_fts match {}"

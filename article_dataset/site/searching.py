@@ -72,8 +72,11 @@ class Searchable:
         }
 
 
-def survey(conn) -> list[Searchable]:
-    """The searchable tables of a database, in one trip to it."""
+def survey(conn, counts: dict | None = None) -> list[Searchable]:
+    """The searchable tables of a database, in one trip to it; their rows counted unless
+    `counts` has them (Datasette's, from the inspect file a served database comes with:
+    counting a cold file reads every page of its tables)."""
+    counts = counts or {}
     found = []
     tables = conn.execute(
         "select name from sqlite_master where type = 'table' "
@@ -102,7 +105,9 @@ def survey(conn) -> list[Searchable]:
             ]
             if not partial and len(keys) == 1 and keys[0][0] and keys[0][1:] == (0, "BINARY"):
                 ordered_by.setdefault(escape_sqlite(keys[0][0]), index)
-        rows = conn.execute(f"select count(*) from {escape_sqlite(table)}").fetchone()[0]
+        rows = counts.get(table)
+        if rows is None:
+            rows = conn.execute(f"select count(*) from {escape_sqlite(table)}").fetchone()[0]
         found.append(Searchable(table, fts_table, columns, rows, ordered_by))
     return found
 
@@ -127,7 +132,8 @@ class Searches:
     async def of(cls, db) -> Searches | None:
         if db.is_mutable or not db.path:
             return None
-        searchables = await db.execute_fn(survey)
+        counts = db.cached_table_counts
+        searchables = await db.execute_fn(lambda conn: survey(conn, counts))
         return cls(searchables, db.execute) if searchables else None
 
     async def execute(self, sql: str, params=None, *args, **kwargs) -> Results:
