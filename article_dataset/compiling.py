@@ -18,10 +18,9 @@ CHUNKS_IN_FLIGHT_PER_WORKER = 4
 
 def compile_all(data_dir: Path, units: list[Unit]):
     """Units compiled in order; across processes when there are many (parsing dominates)."""
-    compile_one = partial(compile_unit, data_dir)
     workers = os.cpu_count() or 1
     if len(units) < PARALLEL_FROM_UNITS or workers < 2:
-        yield from map(compile_one, units)
+        yield from map(partial(compile_unit, data_dir), units)
         return
     import multiprocessing  # only big builds need a pool: keep small ones' start-up short
     from concurrent.futures import ProcessPoolExecutor
@@ -36,7 +35,7 @@ def compile_all(data_dir: Path, units: list[Unit]):
         in_flight: deque = deque()
         try:
             for chunk in chunks:
-                in_flight.append(pool.submit(compile_chunk, data_dir, chunk))
+                in_flight.append(pool.submit(_compile_chunk, data_dir, chunk))
                 if len(in_flight) >= CHUNKS_IN_FLIGHT_PER_WORKER * workers:
                     yield from in_flight.popleft().result()
             while in_flight:
@@ -45,5 +44,5 @@ def compile_all(data_dir: Path, units: list[Unit]):
             pool.shutdown(cancel_futures=True)
 
 
-def compile_chunk(data_dir: Path, units: list[Unit]) -> list:
+def _compile_chunk(data_dir: Path, units: list[Unit]) -> list:
     return [compile_unit(data_dir, unit) for unit in units]

@@ -25,7 +25,7 @@ PLAIN = re.compile(r"\d{4}(?:-(?:0[1-9]|1[0-2])(?:-\d{2})?)?", re.ASCII)
 # matches any script's digits.
 EDTF_CHARACTERS = re.compile(EDTF_PATTERN, re.ASCII)
 DATE_TOKEN = re.compile(r"\d{4}(?:-\d{2}){0,2}", re.ASCII)
-QUALIFIERS = re.compile(r"[?~%]")  # uncertain, approximate, both
+QUALIFIER_MARKS = re.compile(r"[?~%]")  # uncertain, approximate, both
 
 
 class Reading(NamedTuple):
@@ -62,7 +62,7 @@ def _plain(value: str) -> Reading:
 def _precision(value: str) -> str:
     lengths = []
     # Qualifiers may stand inside a date (2004-06-~11): read its digits without them.
-    for token in DATE_TOKEN.findall(QUALIFIERS.sub("", value)):
+    for token in DATE_TOKEN.findall(QUALIFIER_MARKS.sub("", value)):
         parts = token.split("-")
         if len(parts) >= 2 and int(parts[1]) > 12:  # 21-41: seasons, quarters, halves
             lengths.append(5)

@@ -11,7 +11,7 @@ it returns can differ:
   <<), numbers written 017, 08, 0o17, 0b1, 0x1f, 1e5, +5 or 1_000, numbers that are not
   finite, and a plain key that YAML 1.1 would read as anything but a string;
 - anchors, aliases, tags, directives, several documents, complex keys (?), tabs in the
-  indentation, characters PyYAML does not accept, mappings nested deeper than MAX_DEPTH;
+  indentation, characters PyYAML does not accept, a mapping or list inside MAX_DEPTH others;
 - flow collections over several lines ({...} or [...] not closed on their line), whose keys
   the scanner cannot place;
 - any pairing of the scanned keys and list items with the parsed mappings and lists that does
@@ -248,11 +248,12 @@ class _Walker:
         self.numbers = False  # whether the file holds a number (see _NUMBER_LIKE)
         self.suspects: set[str] = set()  # strings YAML 1.1 would type, had they been plain
 
-    def scalar(self, value, depth: int):
-        """A scalar at this depth, noted for the checks fast_load makes after the walk."""
-        _within_depth(value, depth)
+    def scalar(self, value):
+        """A scalar, noted for the checks fast_load makes after the walk (no deeper than its
+        container, which was checked)."""
         kind = type(value)
         if kind is str:
+            # _may_be_typed's first test, inline: most strings stop here, without a call.
             if value and value[0] in _TYPED_FIRST and _may_be_typed(value):
                 self.suspects.add(value)
         elif kind is int or kind is float:
@@ -263,7 +264,7 @@ class _Walker:
 
     def value(self, data, line: int, indent: int, depth: int):
         """A mapping or a list, in block style (its keys or items scanned) or in flow style."""
-        _within_depth(data, depth)
+        _within_depth(depth)
         token = self.tokens[self.position] if self.position < len(self.tokens) else None
         if isinstance(data, dict):
             first = next(iter(data), None)
@@ -307,7 +308,7 @@ class _Walker:
                 position = self.position
                 own(mapping, item)
             else:
-                self.scalar(item, deeper)
+                self.scalar(item)
             mapping[key] = item
         self.position = position
         return mapping
@@ -331,7 +332,7 @@ class _Walker:
                 item = self.value(item, line, indent + 2, deeper)
                 position = self.position
             else:
-                self.scalar(item, deeper)
+                self.scalar(item)
             items.append(item)
         self.position = position
         return items
@@ -339,7 +340,7 @@ class _Walker:
     def flow(self, data, line: int, depth: int = 0):
         """A collection written on one line: everything in it is on that line."""
         if isinstance(data, dict):
-            _within_depth(data, depth)
+            _within_depth(depth)
             mapping = Located()
             mapping.line, mapping.key_lines = line, {}
             for key, item in data.items():
@@ -351,17 +352,17 @@ class _Walker:
                 mapping[key] = value
             return mapping
         if isinstance(data, list):
-            _within_depth(data, depth)
+            _within_depth(depth)
             items = LocatedList(self.flow(item, line, depth + 1) for item in data)
             items.line, items.item_lines = line, [line] * len(data)
             return items
-        return self.scalar(data, depth)
+        return self.scalar(data)
 
 
-def _within_depth(data, depth: int) -> None:
-    """The line-keeping loader refuses a 33rd mapping or list inside others of its kind: a
-    container inside MAX_DEPTH others (of any kind) goes its way, as does anything deeper."""
-    if depth > MAX_DEPTH or (depth == MAX_DEPTH and isinstance(data, (dict, list))):
+def _within_depth(depth: int) -> None:
+    """A mapping or list inside MAX_DEPTH others (of any kind) goes the line-keeping loader's
+    way, which refuses one nested that deep inside others of its kind."""
+    if depth >= MAX_DEPTH:
         raise NotFast("nested deeper than the build allows")
 
 

@@ -58,5 +58,6 @@ def test_targets_are_judged_by_corpus_size():
         "incremental_s": True,
         "anchor_ratio": True,
     }
+    assert "anchor_ratio" not in targets_met({**run, "anchor_ratio": None})  # --no-anchor
     run = {"articles": 10000, "build_s": 24.0, "peak_rss_mb": 310.0, "search_p95_ms": 50.0}
     assert targets_met(run) == {"build_s": True, "peak_rss_mb": False, "search_p95_ms": True}

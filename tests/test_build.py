@@ -147,19 +147,18 @@ def test_publication_date_is_inferred_and_explained(db):
 def test_a_build_across_processes_has_the_rows_of_one_in_this_process(tmp_path, monkeypatch):
     """Big corpora are compiled in a process pool, a window of chunks at a time: the same
     rows, in the same order (rowids), as compiled here one unit after another."""
-    import importlib
+    from article_dataset import compiling
+    from bench.generate import generate
 
-    from bench.generate import main as generate
-
-    assert generate([str(tmp_path / "corpus"), "--articles", "4"]) in (0, None)
-    building = importlib.import_module("article_dataset.compiling")
+    generate(tmp_path / "corpus", 4)
     build(tmp_path / "serial.db", tmp_path / "corpus")
-    monkeypatch.setattr(building, "PARALLEL_FROM_UNITS", 1)
-    monkeypatch.setattr(building, "CHUNK_UNITS", 2)  # 13 chunks, 2 in flight in all
-    monkeypatch.setattr(building, "CHUNKS_IN_FLIGHT_PER_WORKER", 1)
-    monkeypatch.setattr(building.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(compiling, "PARALLEL_FROM_UNITS", 1)
+    monkeypatch.setattr(compiling, "CHUNK_UNITS", 2)  # 11 chunks, 2 in flight in all
+    monkeypatch.setattr(compiling, "CHUNKS_IN_FLIGHT_PER_WORKER", 1)
+    monkeypatch.setattr(compiling.os, "cpu_count", lambda: 2)
     warmed = []  # only the pool's way warms the validators up before forking
-    monkeypatch.setattr(building, "warm_up", lambda: warmed.append(True))
+    warm_up = compiling.warm_up
+    monkeypatch.setattr(compiling, "warm_up", lambda: (warmed.append(True), warm_up()))
     build(tmp_path / "pool.db", tmp_path / "corpus")
     assert warmed == [True]
     serial, pool = (sqlite3.connect(tmp_path / name) for name in ("serial.db", "pool.db"))

@@ -57,7 +57,7 @@ import sqlite3
 from collections import defaultdict
 from pathlib import Path
 
-from ..dates import PLAIN, QUALIFIERS
+from ..dates import PLAIN, QUALIFIER_MARKS
 from .datapackage import PACKAGE_NAME
 from .links import row_url
 
@@ -90,7 +90,7 @@ def entity_id(table: str, *key: object) -> str:
 
 def iso_date(value: str) -> str | None:
     """One EDTF date as an FtM date: its qualifiers dropped, or None if that is no ISO prefix."""
-    plain = QUALIFIERS.sub("", value)  # the build has checked every date: PLAIN is enough
+    plain = QUALIFIER_MARKS.sub("", value)  # the build has checked every date: PLAIN is enough
     return plain if PLAIN.fullmatch(plain) else None
 
 
