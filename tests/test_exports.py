@@ -23,6 +23,7 @@ from followthemoney.util import make_entity_id
 from article_dataset.exports import ANNOTATIONS_FILE, ENTITIES_FILE, export
 from article_dataset.exports.datapackage import PACKAGE_NAME
 from article_dataset.exports.ftm import NAME_PROPERTIES, PUBLIC_BODIES, checked, ftm_dates
+from article_dataset.site.pages import SITE_URL_VARIABLE
 
 from .conftest import label_of
 from .server import ROOT, skip_or_fail
@@ -334,7 +335,7 @@ def test_one_annotation_per_evidence_row_with_its_quote_and_offsets(collection, 
 
 
 async def test_every_kind_of_entity_has_its_page_on_the_site(entities, datasette):
-    """Each schema's pages (the last sourceUrl) answer: compound, encoded keys included."""
+    """Each schema's pages (the last sourceUrl) answer: compound keys included."""
     pages = {}
     for entity in entities:
         pages.setdefault(entity["schema"], entity["properties"]["sourceUrl"][-1])
@@ -411,7 +412,7 @@ def test_the_command_line_takes_the_base_url(db_path, tmp_path):
         "https://mirror.example.net/article/evidence/"
     )
     # With no --base-url, the site's own address, as its citations give it.
-    environment = {**os.environ, "ARTICLE_DATASET_SITE_URL": "https://site.example.org"}
+    environment = {**os.environ, SITE_URL_VARIABLE: "https://site.example.org"}
     subprocess.run(command, check=True, capture_output=True, env=environment)
     collection = json.loads((tmp_path / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
     assert collection["first"]["items"][0]["id"].startswith(

@@ -30,7 +30,7 @@ def export(db_path: Path, out_dir: Path, base_url: str | None = None) -> Path:
     """Write every export into out_dir; links in them start with base_url, where the dataset
     is served (by default the site's own, as its citations give it: pages.site_url). Returns
     the path of datapackage.json."""
-    base = site_base(base_url or site_url())
+    base = site_base(site_url() if base_url is None else base_url)
     out_dir.mkdir(parents=True, exist_ok=True)
     entities, annotations = out_dir / ENTITIES_FILE, out_dir / ANNOTATIONS_FILE
     connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)

@@ -14,13 +14,13 @@ import urllib.parse
 from datasette.utils import escape_sqlite, tilde_decode, tilde_encode
 from datasette.utils.asgi import Response
 
-from .embedded import file_signature, record_linking
+from .embedded import PerFile, record_linking
 from .pages import article_database, label_sql, read_url, row_url, site_url
 
 # Not a curated record, but a citable document: the annotated article, /-/read/<id>.
 ARTICLES = "articles"
 
-_versions: dict[str, tuple[tuple, str]] = {}
+_versions = PerFile()
 
 
 async def dataset_version(datasette, database: str) -> str:
@@ -28,18 +28,18 @@ async def dataset_version(datasette, database: str) -> str:
     of the build's code (the '(code)' row), as _build_files records them. Two builds of the
     same data by the same code have the same version; any edit to the data gives a new one."""
     db = datasette.get_database(database)
-    cached = _versions.get(db.path or database)
-    if cached and cached[0] and not db.is_mutable:
-        return cached[1]  # an immutable file is not stat-ed again
-    signature = (file_signature(db.path) if db.path else None) or ()
-    if cached and signature and cached[0] == signature:
-        return cached[1]
+    found, version, signature = (
+        _versions.kept(db.path, db.is_mutable) if db.path else (False, None, None)
+    )
+    if found:
+        return version
     rows = await db.execute("select path, sha256 from _build_files order by path")
     digest = hashlib.sha256()
     for path, sha256 in rows:
         digest.update(f"{path}\0{sha256}\n".encode())
     version = digest.hexdigest()[:12]
-    _versions[db.path or database] = (signature, version)
+    if signature is not None:
+        _versions.keep(db.path, signature, version)
     return version
 
 
@@ -93,9 +93,11 @@ async def citation(
         return None
     label_column = await db.label_column_for_table(table)
     shown = label_sql(table, label_column) if label_column else "null"
+    # The label, and of an article where it was published (not its whole text).
+    published = ", publisher, published, source_url" if table == ARTICLES else ""
     found = (
         await db.execute(
-            f"select {shown} as _cited_label, * from {escape_sqlite(table)} where id = ?",
+            f"select {shown} as _cited_label{published} from {escape_sqlite(table)} where id = ?",
             [record_id],
         )
     ).first()

@@ -22,22 +22,36 @@ class _Shared(dict):
         return self
 
 
-_cache: dict[str, tuple[tuple, dict | None]] = {}
+class PerFile:
+    """Values computed from database files, each kept until its file changes. Datasette asks
+    for some of them hundreds of times a page: a file served immutable is never stat-ed again."""
+
+    def __init__(self):
+        self._kept: dict[str, tuple[tuple, object]] = {}
+
+    def kept(self, path: str, may_change: bool) -> tuple[bool, object, tuple | None]:
+        """(whether a value is kept for the file as it is, that value, the file's signature:
+        None when it cannot be stat-ed)."""
+        cached = self._kept.get(path)
+        if cached and not may_change:
+            return True, cached[1], cached[0]
+        signature = file_signature(path)
+        if cached and signature is not None and cached[0] == signature:
+            return True, cached[1], signature
+        return False, None, signature
+
+    def keep(self, path: str, signature: tuple, value) -> None:
+        self._kept[path] = (signature, value)
+
+
+_metadata = PerFile()
 
 
 def embedded(path: str, may_change: bool = True) -> dict | None:
-    """{'site': ..., 'database': ...} from a database file, re-read when the file changes.
-    Datasette asks for metadata hundreds of times a page: a database served immutable is
-    read once and never stat-ed again."""
-    cached = _cache.get(path)
-    if cached and not may_change:
-        return cached[1]
-    signature = file_signature(path)
-    if signature is None:
-        return None
-    if cached and cached[0] == signature:
-        return cached[1]
-    value = None
+    """{'site': ..., 'database': ...} from a database file, re-read when the file changes."""
+    found, value, signature = _metadata.kept(path, may_change)
+    if found or signature is None:
+        return value
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         try:
@@ -47,7 +61,7 @@ def embedded(path: str, may_change: bool = True) -> dict | None:
             connection.close()
     except sqlite3.Error:
         value = None
-    _cache[path] = (signature, value)
+    _metadata.keep(path, signature, value)
     return value
 
 

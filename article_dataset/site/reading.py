@@ -19,7 +19,7 @@ from datasette.utils.asgi import NotFound, Response
 from . import citing
 from .embedded import embedded, record_linking
 from .pages import article_database, read_url, render_page, row_url, shorten
-from .records import THE_CURATORS
+from .records import THE_ARTICLE, THE_CURATORS
 
 # What the reader sees the kinds of records as, in the order the page lists them.
 KIND_NAMES = {
@@ -150,7 +150,7 @@ def _describe(records: dict, people: dict, disputes: list[dict], url) -> None:
         if record["table"] == "statements":
             # A statement's label starts with its speaker's id: readers see the name.
             words = shorten(record["text"] or "", MAX_STATEMENT_CHARACTERS)
-            record["display"] = f"{record['speaker'] or 'the article'}: “{words}”"
+            record["display"] = f"{record['speaker'] or THE_ARTICLE}: “{words}”"
         else:
             record["display"] = record["label"]
     for key, record in records.items():

@@ -7,18 +7,18 @@ a common word matches 28 000 events or 45 000 sentences, and those lookups were 
 cost of a page. On an immutable database three of Datasette's queries are answered otherwise,
 with the same results:
 
-- the count, by FTS5 from its index alone (~1 ms instead of ~25). The two agree when every
+- the count, by FTS5 from its index alone, with no lookup. The two agree when every
   rowid of the index is a row of the table, which is how the build makes them (sqlite-utils
   fills each index from its table's rows; its triggers keep them in step through incremental
   builds), and an immutable database stays so;
 - the page, when at least one row in ORDER_SCAN_RATIO matches and an index over every row
   leads with the column the page is ordered by: read in that order from the index, stopping
-  at the page's last row (~3 ms instead of ~20). The order is total (paging.py breaks ties
-  by the key), so either plan gives the same rows; with fewer matches the index could be
-  read to its end before the page fills, and Datasette's plan stays;
+  at the page's last row. The order is total (paging.py breaks ties by the key), so either
+  plan gives the same rows; with fewer matches the index could be read to its end before
+  the page fills, and Datasette's plan stays;
 - the matching rows wherever Datasette's facets (or this package's, facets.py) read them
   from, as a subquery: a join that walks the index's matches instead of an IN list (half
-  the time, measured in the server).
+  the time in the server). What each costs is in the README's Performance section.
 
 Only a table page's own queries come here (site/__init__.py, paging.TABLE_PAGE).
 """

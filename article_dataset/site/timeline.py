@@ -64,10 +64,10 @@ DATES = "date, date_start, date_end, date_sort, date_precision, date_qualifier, 
 COLUMNS = f"id, title, {DATES}"
 RECORDS = f"""
 select 'events' as record_table, {COLUMNS} from events
-where article_id = :article and date is {{dated}}
+where article_id = :article and date_sort is {{dated}}
 union all
 select 'statements', id, {STATEMENT_LABEL} as title, {DATES} from statements
-where article_id = :article and date is {{dated}}
+where article_id = :article and date_sort is {{dated}}
 order by date_sort, record_table, id limit :limit offset :offset
 """
 # The latest published first, through the index on date_sort (a partial one, hence the where):
@@ -258,9 +258,8 @@ async def timeline_page(request, datasette):
     article = await _article(db, request.args.get("article"), latest)
     page = _page_number(request.args.get("page"))
     scope = {"article": article["id"]}
-    graph = await _graph(db, scope)
-    # The build gives every date a date_sort (a day), and none to a record with no date.
-    sorts = [sort for _, sort in (*graph[0].values(), *graph[2].values())]
+    graph = events, _, statements, _ = await _graph(db, scope)
+    sorts = [sort for _, sort in (*events.values(), *statements.values())]
     dated_total = sum(sort is not None for sort in sorts)
     undated_total = len(sorts) - dated_total
     pages = max(1, -(-dated_total // MAX_MARKS))
